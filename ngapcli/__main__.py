@@ -1,0 +1,3 @@
+from ngapcli.cli import main
+
+main()

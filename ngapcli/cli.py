@@ -1,0 +1,274 @@
+"""Command-line wiring (thin): read arguments, call loaders, rules and renderers, set the exit code."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ngapcli import __version__
+from ngapcli.errors import InputError, UsageError
+
+app = typer.Typer(
+    name="ngap",
+    help="Cotation des soins infirmiers libéraux (NGAP Titre XVI) : prix d'une tournée, contrôles, rapports.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+TariffsOpt = typer.Option(None, "--tariffs", help="Dossier de tarifs à utiliser à la place de celui fourni "
+                          "(par exemple les valeurs d'un nouvel avenant).", file_okay=False)
+FormatOpt = typer.Option(Format.table, "--format", "-f", help="table (défaut), json ou csv.")
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"ngap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                       help="Affiche la version et quitte.")):
+    """Cotation des soins infirmiers libéraux (NGAP Titre XVI)."""
+
+
+def fail(exc: Exception) -> typer.Exit:
+    typer.echo(f"erreur : {exc}", err=True)
+    return typer.Exit(2)
+
+
+def _store(tariffs: Optional[Path]):
+    from ngapcli.tariffs import TariffStore
+
+    return TariffStore.load(tariffs)
+
+
+def _read_all(files: List[str], store) -> list:
+    from ngapcli.tourfile import load_tours
+
+    if not files:
+        raise UsageError("aucun fichier de tournée ; donnez un chemin ou « - » pour l'entrée standard")
+    tours = []
+    for f in files:
+        tours.extend(load_tours(f, store.act_ids, store.letters))
+    return tours
+
+
+def _console(**kw):
+    from rich.console import Console
+
+    return Console(**kw)
+
+
+def _names(tours) -> dict:
+    return {p.id: p.name for t in tours for p in t.patients if p.name}
+
+
+def _exit_code(result, strict: bool) -> int:
+    if result.has_errors or (strict and result.has_warnings):
+        return 1
+    return 0
+
+
+@app.command()
+def price(
+    files: List[str] = typer.Argument(None, help="Fichiers de tournée YAML, ou « - » pour l'entrée standard."),
+    format: Format = FormatOpt,
+    strict: bool = typer.Option(False, "--strict", help="Toute alerte fait échouer (code 1)."),
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Facture une ou plusieurs tournées : lignes, majorations, déplacements, totaux, diagnostics."""
+    from ngapcli.rules import price as price_tours
+
+    try:
+        store = _store(tariffs)
+        tours = _read_all(files, store)
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    result = price_tours(tours, store)
+    if format is Format.table:
+        from ngapcli.render.table import render_price
+
+        render_price(result, _console(), _names(tours))
+    else:
+        from ngapcli.render import data
+
+        if format is Format.json:
+            data.write_json(data.price_document(result), sys.stdout)
+        else:
+            data.write_csv([l.as_dict() for l in result.lines], sys.stdout)
+    raise typer.Exit(_exit_code(result, strict))
+
+
+@app.command()
+def check(
+    files: List[str] = typer.Argument(None, help="Fichiers de tournée YAML, ou « - »."),
+    format: Format = FormatOpt,
+    strict: bool = typer.Option(False, "--strict", help="Toute alerte fait échouer (code 1)."),
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Valide les tournées et liste les diagnostics, sans totaux."""
+    from ngapcli.rules import price as price_tours
+
+    try:
+        store = _store(tariffs)
+        tours = _read_all(files, store)
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    result = price_tours(tours, store)
+    if format is Format.table:
+        from ngapcli.render.table import render_diagnostics
+
+        console = _console()
+        if not result.diagnostics:
+            console.print(f"Aucun diagnostic : {len(result.lines)} lignes contrôlées.")
+        render_diagnostics(result, console)
+    elif format is Format.json:
+        from ngapcli.render import data
+
+        data.write_json({"ngap_version": __version__, "warnings": [d.as_dict() for d in result.diagnostics]},
+                        sys.stdout)
+    else:
+        from ngapcli.render import data
+
+        cols = ["code", "severity", "file", "line", "patient", "date", "time", "message", "reference"]
+        data.write_csv([d.as_dict() for d in result.diagnostics], sys.stdout, cols)
+    raise typer.Exit(_exit_code(result, strict))
+
+
+@app.command()
+def acts(
+    query: Optional[str] = typer.Argument(None, help="Mots à chercher (sans accents ni casse)."),
+    on: Optional[str] = typer.Option(None, "--date", help="Coefficient en vigueur à cette date (AAAA-MM-JJ)."),
+    format: Format = FormatOpt,
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Cherche dans le catalogue des actes (identifiant, libellé, article)."""
+    try:
+        store = _store(tariffs)
+        day = _parse_date(on) if on else date.today()
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    found = store.search(query)
+    rows = [{"id": a.id, "letter": a.letter, "coefficient": str(a.coefficient(day)), "amx": a.amx,
+             "article": a.article, "label": a.label, "from": str(a.start or ""), "until": str(a.until or ""),
+             "in_force": a.in_force(day), "confidence": a.confidence} for a in found]
+    if format is Format.json:
+        from ngapcli.render import data
+
+        data.write_json({"ngap_version": __version__, "date": day.isoformat(), "acts": rows}, sys.stdout)
+    elif format is Format.csv:
+        from ngapcli.render import data
+
+        data.write_csv(rows, sys.stdout, list(rows[0]) if rows else ["id"])
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} acte(s) — coefficients au {day}", title_justify="left")
+        for col in ("Identifiant", "Cotation", "AMX", "Libellé"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            cot = f"{r['letter']} {r['coefficient']}"
+            table.add_row(r["id"] if r["in_force"] else f"[dim]{r['id']} (hors vigueur)[/dim]", cot,
+                          {"full": "plein", "half": "50 %"}.get(r["amx"], "—"), r["label"])
+        _console().print(table)
+    raise typer.Exit(0 if rows else 1)
+
+
+@app.command()
+def tariffs(
+    on: Optional[str] = typer.Option(None, "--date", help="Date (AAAA-MM-JJ), par défaut aujourd'hui."),
+    zone: str = typer.Option("metropole", "--zone", help="metropole, alsace_moselle, guadeloupe, martinique, "
+                             "guyane, reunion, mayotte."),
+    format: Format = FormatOpt,
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Valeurs en vigueur des lettres clés, forfaits, majorations et indemnités."""
+    try:
+        store = _store(tariffs)
+        day = _parse_date(on) if on else date.today()
+        if zone not in store.zones:
+            raise UsageError(f"zone « {zone} » inconnue ; zones : {', '.join(store.zones)}")
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    rows = []
+    for key, s in store.series.items():
+        value = store.value(key, day, zone)
+        rows.append({"key": key, "code": s.code, "label": s.label, "value": None if value is None else str(value),
+                     "note": s.uncertain or ""})
+    meta = {"date": day.isoformat(), "zone": zone, "checked_on": store.checked_on.isoformat(),
+            "directory": str(store.directory)}
+    if format is Format.json:
+        from ngapcli.render import data
+
+        data.write_json({"ngap_version": __version__, **meta, "values": rows}, sys.stdout)
+    elif format is Format.csv:
+        from ngapcli.render import data
+
+        data.write_csv(rows, sys.stdout, ["key", "code", "label", "value", "note"])
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"Valeurs au {day} — {store.zones[zone]['label']}", title_justify="left",
+                      caption=f"Tarifs vérifiés contre les textes officiels le {store.checked_on}",
+                      caption_justify="left")
+        table.add_column("Code")
+        table.add_column("Valeur", justify="right")
+        table.add_column("Libellé", overflow="fold")
+        for r in rows:
+            table.add_row(r["code"], r["value"] + " €" if r["value"] else "[dim]—[/dim]",
+                          r["label"] + (f" [dim]({r['note']})[/dim]" if r["note"] else ""))
+        _console().print(table)
+    raise typer.Exit(0)
+
+
+@app.command()
+def explain(code: str = typer.Argument(..., help="Code de diagnostic (NGAP101) ou identifiant d'acte.")):
+    """Explique un diagnostic ou un acte, avec sa référence."""
+    from ngapcli.diagnostics import RULES
+
+    rule = RULES.get(code.upper())
+    if rule:
+        typer.echo(f"{rule.code} ({rule.severity}) — {rule.title}\n{rule.explanation}\nRéférence : {rule.reference}")
+        raise typer.Exit(0)
+    try:
+        store = _store(None)
+    except InputError as exc:
+        raise fail(exc)
+    act = store.acts.get(code)
+    if act is None:
+        raise fail(UsageError(f"« {code} » n'est ni un code de diagnostic ni un acte connu"))
+    typer.echo(f"{act.id} — {act.label}\n{act.letter} {act.coefficient(date.today())} · {act.article}\n"
+               f"AMX : {act.amx} · confiance {act.confidence}\n{act.note}")
+    raise typer.Exit(0)
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"date « {text} » illisible (format AAAA-MM-JJ)") from None
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrompu\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a user
+        sys.stderr.write(f"erreur interne de ngap ({type(exc).__name__}: {exc}) ; merci de la signaler\n")
+        sys.exit(3)

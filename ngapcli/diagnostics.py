@@ -1,0 +1,103 @@
+"""Stable diagnostic codes (ruff style): one code, one meaning, one reference.
+
+Severity: ``error`` (something typed or billed is not allowed; the amount was not billed),
+``warning`` (probably wrong, or a limit reached), ``info`` (a hint on a choice the calculator made).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str
+    reference: str
+    explanation: str
+
+
+_RULES = [
+    # --- dates and tariff data -------------------------------------------------------------
+    Rule("NGAP001", "error", "Date antérieure aux tarifs connus", "Données tarifaires ngap",
+         "La date de la visite précède la première valeur connue des lettres clés (15/04/2009) : rien n'est facturé."),
+    Rule("NGAP002", "info", "Tarifs vérifiés avant cette date", "Données tarifaires ngap",
+         "Les tarifs ont été vérifiés contre les textes officiels à une date antérieure de plusieurs mois : un nouvel avenant (avenant 11) a pu changer les valeurs."),
+    Rule("NGAP003", "error", "Acte non en vigueur à cette date", "NGAP Titre XVI",
+         "L'acte n'existait pas encore ou a été supprimé à la date de la visite : il reste en ligne à taux 0."),
+    Rule("NGAP004", "info", "Lecture incertaine retenue", "ngap research, rules.md",
+         "Les sources divergent sur ce point ; la lecture retenue est un paramètre de tariffs/rules.yaml."),
+    # --- article 11B ---------------------------------------------------------------------------
+    Rule("NGAP101", "warning", "Troisième acte et suivants non facturés", "NGAP DG art. 11B",
+         "Dans une même séance, l'acte de plus fort coefficient est payé à 100 %, le second à 50 %, les suivants ne sont pas facturés."),
+    Rule("NGAP102", "warning", "Prélèvement veineux hors des deux actes principaux", "NGAP DG art. 11B ; Titre XVI chap. I art. 1",
+         "Le prélèvement par ponction veineuse directe est cumulable à taux plein, mais compte parmi les deux actes facturables : il est gardé avec l'acte de plus fort coefficient, les autres ne sont pas facturés."),
+    Rule("NGAP103", "error", "Actes non cumulables", "NGAP Titre XVI",
+         "Le texte de l'acte exclut son cumul avec un autre acte de la même séance : l'acte exclu reste en ligne à taux 0."),
+    # --- travel, DG art. 13 --------------------------------------------------------------------------
+    Rule("NGAP110", "info", "IFD non facturable", "NGAP DG art. 13",
+         "L'IFD suppose des soins prescrits et réalisés au domicile du patient ; elle n'est pas due au cabinet, ni pour un passage de dépendance (IFI)."),
+    Rule("NGAP111", "info", "Déplacement unique pour le même foyer", "NGAP DG art. 13 et 16 ; décision UNCAM du 12/11/2020",
+         "Plusieurs patients d'un même foyer vus au même passage : l'indemnité de déplacement et les IK ne sont facturées qu'une fois."),
+    Rule("NGAP112", "info", "IK non dues", "NGAP DG art. 13 C",
+         "Les IK exigent un domicile hors de l'agglomération du cabinet et une distance de plus de 2 km en plaine (1 km en montagne)."),
+    Rule("NGAP113", "info", "IK limitées au cabinet le plus proche", "NGAP DG art. 13 C 2°",
+         "Le remboursement des IK est limité à la distance du cabinet infirmier le plus proche du domicile du patient."),
+    Rule("NGAP114", "warning", "Plafond journalier des IK atteint", "Convention nationale, avenant 6",
+         "Par infirmière et par jour, les kilomètres facturés de 300 à 399 sont payés à 50 %, à partir du 400e à 0 %."),
+    # --- majorations, DG art. 14 and 23 ----------------------------------------------------------
+    Rule("NGAP120", "info", "Nuit et dimanche non cumulables", "NGAP DG art. 14",
+         "Une seule majoration de nuit ou de dimanche/jour férié par passage : la majoration de nuit est retenue."),
+    Rule("NGAP121", "info", "Majoration de nuit non justifiée", "NGAP DG art. 14 ; CE 26/07/2018 n° 409361",
+         "La majoration de nuit exige un appel urgent entre 19 h et 7 h, ou une prescription qui impose l'exécution de nuit."),
+    Rule("NGAP122", "info", "Majoration de dimanche ou jour férié non justifiée", "NGAP DG art. 14",
+         "La majoration de dimanche/jour férié exige des soins urgents ou une prescription « rigoureusement quotidienne »."),
+    Rule("NGAP123", "info", "Majoration exclue par l'acte", "NGAP Titre XVI chap. II art. 3 et 5 ter",
+         "Le forfait d'organisation de la surveillance d'une perfusion et la séance IC/BPCO n'ouvrent droit ni aux majorations de nuit ou de dimanche ni, pour le premier, aux indemnités de déplacement."),
+    Rule("NGAP124", "info", "MAU non applicable", "NGAP DG art. 23.1 ; décision UNCAM du 08/02/2023",
+         "La MAU suppose un acte unique en AMI de coefficient au plus 1,5, hors MCI, forfait BSI, AMX et IFI."),
+    Rule("NGAP125", "warning", "MAU un jour de forfait BSI", "NGAP DG art. 23.1 ; décision UNCAM du 08/02/2023",
+         "La MAU ne se cumule pas avec les forfaits BSA/BSB/BSC : la caisse peut la rejeter un jour de forfait."),
+    Rule("NGAP126", "info", "MCI non applicable", "NGAP DG art. 23.2",
+         "La MCI est due au domicile, une fois par intervention, pour un pansement lourd et complexe ou un patient en soins palliatifs ; jamais avec le bilan de plaie."),
+    Rule("NGAP127", "info", "MIE et MCI", "NGAP DG art. 23 ; rules.md §5.3",
+         "Aucun texte n'exclut le cumul MIE + MCI ; une source le conteste : la MIE est facturée."),
+    # --- dependence (BSI) ----------------------------------------------------------------------------
+    Rule("NGAP130", "error", "Second forfait BSI le même jour", "NGAP Titre XVI chap. I art. 12",
+         "Un seul forfait BSA/BSB/BSC par patient et par jour, quels que soient les passages et les infirmières."),
+    Rule("NGAP131", "warning", "Cinquième IFI du jour", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020",
+         "Au plus quatre IFI par patient et par jour : le passage suivant n'a ni IFI ni IFD."),
+    Rule("NGAP132", "error", "IFI sans forfait ni bilan", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020",
+         "L'IFI suppose un forfait BSA/BSB/BSC ou un DI du BSI facturé le même jour au patient."),
+    Rule("NGAP133", "error", "AIS pour un patient BSI", "Convention nationale art. 5.7 ; NGAP chap. I art. 11",
+         "Les séances AIS de prise en charge de la dépendance ne sont plus facturables pour un patient relevant du BSI."),
+    Rule("NGAP134", "warning", "Acte inclus dans le forfait de dépendance", "NGAP Titre XVI chap. I art. 12",
+         "Pendant un passage de dépendance, seuls les actes de la liste AMX sont facturés en plus du forfait ; cet acte est inclus."),
+    Rule("NGAP135", "warning", "Forfait BSI indisponible", "NGAP Titre XVI chap. I art. 12 ; avenants 6, 8 et 10",
+         "Les forfaits BSI n'existent qu'à partir du 01/01/2020 (patients de 90 ans et plus), du 05/09/2022 (85 ans et plus), du 03/10/2023 (tous) : le passage est coté comme des soins ordinaires."),
+    Rule("NGAP136", "info", "Plusieurs actes à 50 % en dépendance", "NGAP Titre XVI chap. I art. 12 ; rules.md §6.4",
+         "Les sources ne disent que « 50 % » : la lecture retenue est indiquée (groupe 5 bis chacun à 50 %, sinon un seul acte à 50 %)."),
+    Rule("NGAP137", "warning", "Limite de BSI intermédiaires", "NGAP Titre XVI chap. I art. 12",
+         "Au plus deux BSI intermédiaires par période de 12 mois."),
+    # --- perfusions ------------------------------------------------------------------------------
+    Rule("NGAP140", "error", "Second forfait de perfusion longue le même jour", "NGAP Titre XVI chap. II art. 3 ; circulaire CNAM CIR-9/2025",
+         "Depuis le 25/06/2025, le forfait AMI 14/15 est journalier : une seconde perfusion longue le même jour est cotée AMI 4,1."),
+    Rule("NGAP141", "error", "Retrait avec un forfait de surveillance continue", "NGAP Titre XVI chap. II art. 3",
+         "Le forfait arrêt et retrait (AMI 5) n'est pas cumulable avec un forfait de perfusion sous surveillance continue, qui inclut le retrait."),
+    Rule("NGAP142", "error", "Trop de suppléments horaires", "NGAP Titre XVI chap. II art. 3",
+         "Au plus cinq suppléments horaires de surveillance continue au-delà de la première heure."),
+    # --- limits of acts ------------------------------------------------------------------------
+    Rule("NGAP150", "warning", "Limite de l'acte dépassée", "NGAP Titre XVI",
+         "L'acte a une limite de nombre (par passage, par jour, par mois ou par an) ; au-delà il n'est pas facturé."),
+    Rule("NGAP151", "warning", "Garde : plus de deux périodes consécutives", "NGAP Titre XVI chap. I art. 13",
+         "Une même infirmière ne peut facturer plus de deux périodes de garde de 6 h consécutives."),
+    # --- remplacement -------------------------------------------------------------------------------
+    Rule("NGAP160", "warning", "Remplaçant pour plus de deux titulaires", "CSP R.4312-83 ; convention 2007 art. 5.2.3",
+         "Un remplaçant ne peut remplacer plus de deux infirmières en même temps."),
+]
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]

@@ -1,0 +1,93 @@
+"""The table a nurse reads at the end of her day (rich)."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ngapcli.result import Result, num
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_FR = {"error": "erreur", "warning": "alerte", "info": "info"}
+PLACE_FR = {"home": "domicile", "office": "cabinet"}
+
+
+def _visit_title(line, patient_names: dict) -> Text:
+    name = patient_names.get(line.patient)
+    who = f"{line.patient}" + (f" · {name}" if name else "")
+    return Text.assemble(("▸ ", "dim"), (who, "bold"), f"  visite {line.visit} · {line.time}")
+
+
+def _visit_table(show_header: bool) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_header=show_header, show_edge=False,
+                  pad_edge=False, padding=(0, 1), expand=True)
+    table.add_column("Code", no_wrap=True, width=4)
+    table.add_column("Coef", justify="right", no_wrap=True, width=10)
+    table.add_column("Taux", justify="right", no_wrap=True, width=5)
+    table.add_column("Valeur", justify="right", no_wrap=True, width=6)
+    table.add_column("Montant", justify="right", no_wrap=True, width=8)
+    table.add_column("Acte · règle", overflow="fold", ratio=1, min_width=20)
+    return table
+
+
+def _coef_text(l) -> str:
+    if l.kind == "travel" and l.code.startswith("IK"):
+        km = f"{num(l.quantity)} km"
+        return km if l.coefficient == 1 else f"{km} ×{num(l.coefficient)}"
+    return num(l.coefficient) + (f" ×{num(l.quantity)}" if l.quantity != 1 else "")
+
+
+def render_price(result: Result, console: Console, patient_names: dict | None = None) -> None:
+    names = patient_names or {}
+    key = lambda l: (l.file, l.nurse, l.date)  # noqa: E731
+    for (file, nurse, day), day_lines in groupby(result.lines, key=key):
+        console.print(Text.assemble((f"{day}", "bold underline"), f"  {nurse or 'infirmière'} · {file}"))
+        day_total = 0
+        first = True
+        for _, vlines in groupby(day_lines, key=lambda l: (l.patient, l.visit, l.time)):
+            vlines = list(vlines)
+            table = _visit_table(first)
+            first = False
+            for l in vlines:
+                zero = l.rate == 0
+                style = "dim strike" if zero else ("" if l.kind == "act" else "green")
+                what = l.act or l.label
+                table.add_row(
+                    Text(l.code, style=style), Text(_coef_text(l), style=style),
+                    Text(f"{l.rate} %", style="red" if zero else ("yellow" if l.rate == 50 else "")),
+                    str(l.unit_value), Text(str(l.amount), style="bold" if not zero else "dim"),
+                    Text.assemble((what, "dim" if zero else ""), "\n", (l.rule, "dim italic")),
+                )
+                day_total += l.amount
+            console.print(_visit_title(vlines[0], names))
+            console.print(table)
+        console.print(Text.assemble(("Total du jour : ", "bold"), (f"{day_total} €", "bold")))
+        console.print()
+    totals = result.totals()
+    summary = Table(box=box.ROUNDED, show_header=False, title="Totaux", title_justify="left")
+    summary.add_column(justify="left")
+    summary.add_column(justify="right")
+    summary.add_row(Text("Montant facturé", style="bold"), Text(totals["amount"] + " €", style="bold"))
+    summary.add_row("Part AMO", totals["amo"] + " €")
+    summary.add_row("Part patient / complémentaire", totals["patient_share"] + " €")
+    for pid, amount in totals["by_patient"].items():
+        summary.add_row(Text(f"  patient {pid}", style="dim"), Text(amount + " €", style="dim"))
+    console.print(summary)
+    render_diagnostics(result, console)
+
+
+def render_diagnostics(result: Result, console: Console) -> None:
+    if not result.diagnostics:
+        return
+    rows = []
+    for d in result.diagnostics:
+        where = d.file + (f":{d.line}" if d.line else "")
+        who = " · ".join(x for x in (d.patient, d.date, d.time) if x)
+        rows.append(Text.assemble(
+            (f"{SEVERITY_FR[d.severity]} {d.code}", SEVERITY_STYLE[d.severity]), f"  {where}",
+            (f"  {who}" if who else "", "dim"), "\n  ", d.message, (f"  [{d.reference}]", "dim")))
+    console.print(Panel(Group(*rows), title="Diagnostics", title_align="left", border_style="yellow"))

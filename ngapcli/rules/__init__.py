@@ -1,0 +1,259 @@
+"""The NGAP rules: pure functions from parsed tours and the tariff store to priced lines and
+diagnostics. No I/O, no printing.
+
+Order (rules.md §0): acts of each passage (11B or dependence), then per patient and day the BSI
+forfait and the IFI count, then majorations, travel, and per nurse and day the IK cap.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ngapcli.model import Tour
+from ngapcli.result import Line, Result, money
+from ngapcli.rules import majorations, ranking, travel
+from ngapcli.rules.passage import Diagnostics, Item, Passage
+from ngapcli.tariffs import TariffStore
+
+
+def price(tours: list[Tour], store: TariffStore) -> Result:
+    diags = Diagnostics()
+    passages = _passages(tours, store, diags)
+    chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
+    _daily_limits(chrono, store, diags)
+    for p in passages:
+        if not p.skip:
+            _price_acts(p, store, diags)
+    forfait_days = _forfaits(chrono, store, diags)
+    for p in passages:
+        if not p.skip:
+            _majorations(p, store, diags, forfait_days)
+    _travel(chrono, store, diags, forfait_days)
+    _cap_ik(chrono, store, diags)
+    result = Result(diagnostics=diags.items)
+    for p in passages:
+        rate = store.amo_rate(p.patient.coverage, p.tour.zone)
+        for line in p.lines():
+            line.amo = money(line.amount * rate / 100)
+            result.lines.append(line)
+    return result
+
+
+# -- building passages ------------------------------------------------------------------------------
+
+def _nurse_key(tour: Tour) -> str:
+    return tour.nurse.name or f"{tour.file}#{tour.document}"
+
+
+def _passages(tours: list[Tour], store: TariffStore, diags: Diagnostics) -> list[Passage]:
+    out: list[Passage] = []
+    stale = store.checked_on + timedelta(days=store.stale_after_days)
+    for tour in tours:
+        warned_stale = False
+        for patient in tour.patients:
+            for visit in sorted(patient.visits, key=lambda v: (v.date, v.minutes)):
+                p = Passage(len(out), tour, patient, visit, visit.date, _nurse_key(tour))
+                out.append(p)
+                if visit.date < store.first_date:
+                    p.skip = True
+                    diags.add("NGAP001", f"Date {visit.date} antérieure aux premiers tarifs connus "
+                              f"({store.first_date}) : passage non facturé.", p)
+                    continue
+                if visit.date > stale and not warned_stale:
+                    warned_stale = True
+                    diags.add("NGAP002", f"Tarifs vérifiés pour la dernière fois le {store.checked_on} : un avenant "
+                              "(avenant 11 en négociation) a pu changer les valeurs depuis ; à vérifier.", p)
+                p.items = [_item(p, ref, store, diags) for ref in visit.acts for _ in range(ref.quantity)]
+                p.dependence = _is_dependence(p, store, diags)
+    return out
+
+
+def _item(p: Passage, ref, store: TariffStore, diags: Diagnostics) -> Item:
+    if ref.act_id is None:
+        return Item(None, None, ref.letter, ref.coefficient, ref.label, frozenset(), "none", ref.line,
+                    rule="cotation libre")
+    act = store.acts[ref.act_id]
+    item = Item(act, act.id, act.letter, act.coefficient(p.day), ref.label or act.label, act.groups, act.amx,
+                ref.line)
+    if not act.in_force(p.day) or store.value(act.letter, p.day, p.tour.zone) is None:
+        when = (f"créé le {act.start}" if act.start and p.day < act.start else f"supprimé le {act.until}")
+        item.refuse("acte non en vigueur à cette date")
+        diags.add("NGAP003", f"« {act.id} » non facturé : acte non en vigueur le {p.day} ({when}).", p, ref.line)
+    elif act.dependence_until and p.patient.bsi and p.day >= store.rules["bsi"]["ais_dependence_end"]:
+        item.refuse("AIS de dépendance supprimé pour un patient BSI")
+        diags.add("NGAP133", f"« {act.id} » refusé : depuis le {store.rules['bsi']['ais_dependence_end']}, la "
+                  "dépendance d'un patient BSI se facture par les forfaits BSA/BSB/BSC.", p, ref.line)
+    return item
+
+
+def _is_dependence(p: Passage, store: TariffStore, diags: Diagnostics) -> bool:
+    if not (p.patient.bsi and p.visit.dependence):
+        return False
+    min_age = None
+    for step in store.rules["bsi"]["forfait_scope"]:
+        if p.day >= step["from"]:
+            min_age = step["min_age"]
+    age = p.patient.age_on(p.day, p.tour.date)
+    if min_age is None or (min_age and (age is None or age < min_age)):
+        why = ("les forfaits BSI n'existent qu'à partir du 01/01/2020" if min_age is None
+               else f"à cette date le forfait est réservé aux patients de {min_age} ans et plus"
+                    + ("" if age is not None else " (âge inconnu)"))
+        diags.add("NGAP135", f"Forfait {p.patient.bsi} non facturable : {why} ; passage coté en soins "
+                  "ordinaires (AMI + IFD).", p, once=True)
+        return False
+    return True
+
+
+# -- per patient and day ---------------------------------------------------------------------------------
+
+def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> None:
+    """Per-passage and per-day limits of acts, and the once-a-day long perfusion (CIR-9/2025)."""
+    perf = store.rules["perfusion"]
+    counts: dict = defaultdict(int)
+    for p in chrono:
+        if p.skip:
+            continue
+        supplements = 0
+        for i in p.items:
+            if i.refused or i.act is None:
+                continue
+            if i.has("perfusion_supplement"):
+                supplements += 1
+                if supplements > perf["max_hourly_supplements"]:
+                    i.refuse("au-delà de 5 suppléments horaires")
+                    diags.add("NGAP142", f"Supplément horaire n° {supplements} non facturé : au plus "
+                              f"{perf['max_hourly_supplements']} heures au-delà de la première.", p, i.source_line)
+                    continue
+            if i.has("perfusion_long") and p.day >= perf["long_once_a_day_from"]:
+                key = ("long", p.patient.id, p.day)
+                counts[key] += 1
+                if counts[key] > 1:
+                    sub_id = perf["long_second_becomes"] + ("_immunodeprime" if "immunodeprime" in i.act_id else "")
+                    sub = store.acts.get(sub_id) or store.acts[perf["long_second_becomes"]]
+                    diags.add("NGAP140", f"Second forfait de perfusion longue le {p.day} : coté « {sub.id} » "
+                              f"(AMI {sub.coefficient(p.day)}) au lieu de « {i.act_id} » (circulaire CIR-9/2025).",
+                              p, i.source_line)
+                    i.act, i.act_id, i.coefficient, i.groups, i.label = (
+                        sub, sub.id, sub.coefficient(p.day), sub.groups, sub.label)
+                    continue
+            limit = i.act.max_per_day
+            if limit:
+                key = ("day", i.act_id, p.patient.id, p.day)
+                counts[key] += 1
+                if counts[key] > limit:
+                    i.refuse(f"au-delà de {limit} par jour")
+                    diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {limit} par jour et par patient.",
+                              p, i.source_line)
+        per_passage: dict = defaultdict(int)
+        for i in p.items:
+            if i.refused or i.act is None or not i.act.max_per_passage or i.has("perfusion_supplement"):
+                continue
+            per_passage[i.act_id] += 1
+            if per_passage[i.act_id] > i.act.max_per_passage:
+                i.refuse(f"au-delà de {i.act.max_per_passage} par séance")
+                diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {i.act.max_per_passage} par séance.",
+                          p, i.source_line)
+
+
+def _price_acts(p: Passage, store: TariffStore, diags: Diagnostics) -> None:
+    ranking.non_cumuls(p, diags)
+    if p.dependence:
+        ranking.rank_dependence(p, store.rules, diags)
+    else:
+        ranking.rank_11b(p, [i for i in p.items if not i.refused], store.rules, diags)
+    zone = p.tour.zone
+    for i in p.items:
+        unit = store.value(i.letter, p.day, zone) or Decimal("0")
+        coef = i.billed_coefficient()
+        amount = money(coef * unit) if i.billed else Decimal("0.00")
+        p.acts_lines.append(_line(p, i.letter, "act", coef, i.rate, Decimal(1), unit, amount, i.act_id,
+                                  i.label, i.rule, i.source_line))
+
+
+def _forfaits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> set:
+    """One BSA/BSB/BSC per patient and day, on the first dependence passage (chap. I art. 12)."""
+    days: dict = {}
+    for p in chrono:
+        if p.skip or not p.dependence:
+            continue
+        key = (p.patient.id, p.day)
+        level = p.patient.bsi
+        if key in days:
+            if days[key] != level:
+                diags.add("NGAP130", f"Second forfait BSI ({level}) pour le patient {p.patient.id} le {p.day} : "
+                          f"un seul forfait par jour, {days[key]} déjà facturé.", p, once=True)
+            continue
+        days[key] = level
+        unit = store.value(level, p.day, p.tour.zone)
+        p.forfait = _line(p, level, "forfait", Decimal(1), 100, Decimal(1), unit, money(unit), None,
+                          store.series[level].label, "art. 12 : forfait journalier de dépendance", p.visit.line)
+    return set(days)
+
+
+def _majorations(p: Passage, store: TariffStore, diags: Diagnostics, forfait_days: set) -> None:
+    def add(passage, key, label, why):
+        unit = store.value(key, passage.day, passage.tour.zone)
+        if unit is None:
+            return
+        passage.majorations.append(_line(passage, store.code(key), "majoration", Decimal(1), 100, Decimal(1),
+                                         unit, money(unit), None, label, why, passage.visit.line))
+
+    if any(i.has("death_certificate") for i in p.billed_items):
+        return  # no act, majoration or travel is added to the death certificate forfait
+    majorations.time_majoration(p, store, diags, add)
+    has_mci = majorations.mci(p, store, diags, add)
+    majorations.mau(p, store, diags, add, has_mci, (p.patient.id, p.day) in forfait_days)
+    majorations.mie(p, store, diags, add, has_mci)
+
+
+def _travel(chrono: list[Passage], store: TariffStore, diags: Diagnostics, forfait_days: set) -> None:
+    trips: dict = {}
+    for p in chrono:
+        if not p.skip:
+            trips.setdefault(travel.trip_key(p), []).append(p)
+    di_days = {(p.patient.id, p.day) for p in chrono
+               if any(i.billed and i.has("bsi_bilan") for i in p.items)}
+    ifi_count: dict = {}
+
+    def make_line(p, key, kind, label, why, quantity=Decimal(1)):
+        unit = store.value(key, p.day, p.tour.zone)
+        return _line(p, store.code(key), kind, Decimal(1), 100, quantity, unit, money(unit * quantity), None,
+                     label, why, p.visit.line)
+
+    for group in trips.values():
+        head = group[0]
+        if any(i.has("death_certificate") for i in head.billed_items):
+            continue
+        key = (head.patient.id, head.day)
+        travel.travel(head, store, diags, make_line, ifi_count, key in forfait_days or key in di_days, group[1:])
+
+
+def _cap_ik(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> None:
+    start = store.rules["ik"]["daily_cap"]["from"]
+    by_day: dict = defaultdict(list)
+    for p in chrono:
+        if p.day >= start:
+            by_day[(p.nurse_key, p.day)].extend((p, l) for l in p.travel if l.code in ("IK", "IKM", "IKS"))
+    for pairs in by_day.values():
+        if sum(l.quantity for _, l in pairs) <= store.rules["ik"]["daily_cap"]["full_km"]:
+            continue
+        owner = {id(l): p for p, l in pairs}
+        capped = travel.cap_ik([l for _, l in pairs], store, diags, lambda l: owner[id(l)])
+        for p, _ in pairs:
+            p.travel = [l for l in p.travel if l.code not in ("IK", "IKM", "IKS")]
+        for l in capped:
+            p = owner.get(id(l)) or _owner_of(l, pairs)
+            p.travel.append(l)
+
+
+def _owner_of(line: Line, pairs) -> Passage:
+    for p, l in pairs:
+        if (l.patient, l.date, l.time, l.visit) == (line.patient, line.date, line.time, line.visit):
+            return p
+    raise LookupError(line)
+
+
+def _line(p: Passage, code, kind, coef, rate, quantity, unit, amount, act, label, why, source_line) -> Line:
+    return Line(p.tour.file, p.tour.nurse.name, p.day.isoformat(), p.patient.id, p.visit.number, p.visit.time,
+                kind, code, coef, rate, quantity, unit, amount, act, label, why, source_line=source_line)

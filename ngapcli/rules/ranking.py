@@ -1,0 +1,166 @@
+"""Article 11B of the Dispositions générales: several acts in one passage, and its derogations
+(rules.md §2), plus the dependence passage of a BSI patient (chap. I art. 12, rules.md §6.4)."""
+from __future__ import annotations
+
+from datetime import date
+
+from ngapcli.rules.passage import Diagnostics, Item, Passage
+
+PERFUSION_FORFAITS = ("perfusion_short", "perfusion_long")
+OUTSIDE_11B = ("perfusion_supplement", "telesante_tl", "bsi_bilan", "death_certificate")
+
+
+def _coef(unit: list[Item]):
+    return sum(i.coefficient for i in unit)
+
+
+def _set(unit: list[Item], rate: int, why: str) -> None:
+    for i in unit:
+        i.rate, i.rule = rate, why
+
+
+def _is(unit: list[Item], group: str) -> bool:
+    return len(unit) == 1 and unit[0].has(group)
+
+
+def non_cumuls(p: Passage, diags: Diagnostics) -> None:
+    """Explicit exclusions inside Titre XVI (rules.md §2.3)."""
+    live = [i for i in p.items if not i.refused]
+    if any(i.has("perfusion_short") for i in live):
+        for i in live:
+            if i.has("perfusion_removal"):
+                i.refuse("non cumulable avec un forfait de surveillance continue")
+                diags.add("NGAP141", f"« {i.act_id} » (AMI 5) refusé : le retrait est inclus dans le forfait de "
+                          "perfusion sous surveillance continue de la même séance.", p, i.source_line)
+    if any(i.has("urinary_catheter") for i in live):
+        for i in live:
+            if i.has("urinary_other"):
+                i.refuse("non cumulable avec le sondage")
+                diags.add("NGAP103", f"« {i.act_id} » non facturé : non cumulable avec le cathétérisme urétral "
+                          "de la même séance (chap. I art. 6).", p, i.source_line)
+
+
+def rank_11b(p: Passage, items: list[Item], rules: dict, diags: Diagnostics, letter: str | None = None) -> None:
+    """Rates of the acts of one passage under 11B with its derogations (rules.md §2.1-2.2)."""
+    day: date = p.day
+    pds_on = day >= rules["pds_full_rate_from"]
+    vacc_on = day >= rules["vaccination_full_rate_from"] and p.home
+    analg_on = day >= rules["analgesie_full_rate_from"] and any(
+        i.act_id and i.act_id.startswith("pansement_ulcere_greffe_compression") for i in items)
+    units: list[list[Item]] = []
+    group5: list[Item] = []
+    for i in items:
+        if letter and i.letter == "AMI":
+            i.letter = letter
+        if any(i.has(g) for g in OUTSIDE_11B) or i.letter == "DI":
+            _set([i], 100, "hors 11B : facturé en sus")
+        elif vacc_on and i.has("vaccination"):
+            _set([i], 100, "11B dérogation : vaccination à domicile à taux plein")
+        elif analg_on and i.has("analgesie_topique"):
+            _set([i], 100, "11B dérogation : analgésie topique avec pansement sous compression")
+        elif i.has("diabete_5bis"):
+            group5.append(i)
+        else:
+            units.append([i])
+    if group5:
+        units.append(group5)
+    if not units:
+        return
+    units.sort(key=_coef, reverse=True)  # stable: ties keep the order of entry
+    perf = [u for u in units if any(_is(u, g) for g in PERFUSION_FORFAITS)]
+    pds = next((u for u in units if pds_on and _is(u, "pds")), None)
+    if perf:
+        for u in perf:
+            _set(u, 100, "11B dérogation : forfait de perfusion à taux plein")
+        rest = [u for u in units if u not in perf]
+        if pds is not None:
+            _set(pds, 100, "11B dérogation : prélèvement veineux à taux plein")
+            rest.remove(pds)
+            dropped = rest
+        else:
+            if rest:
+                _set(rest[0], 50, "11B : second acte à 50 % (après le forfait de perfusion)")
+            dropped = rest[1:]
+    elif pds is not None:
+        rest = [u for u in units if u is not pds]
+        _set(pds, 100, "11B dérogation : prélèvement veineux à taux plein")
+        if rest:
+            _set(rest[0], 100, "11B : acte principal")
+        if pds not in units[:2]:
+            diags.add("NGAP102", "Le prélèvement veineux n'est pas parmi les deux actes de plus fort coefficient : "
+                      "lecture retenue, acte principal + prélèvement à taux plein, les autres non facturés.", p)
+        dropped = rest[1:]
+    else:
+        _set(units[0], 100, "11B : acte principal" if len(units) > 1 or len(units[0]) > 1 else "acte unique")
+        if len(units[0]) > 1:
+            _set(units[0], 100, "11B dérogation : actes du chap. II art. 5 bis cumulés à taux plein")
+        if len(units) > 1:
+            _set(units[1], 50, "11B : second acte à 50 %")
+        dropped = units[2:]
+    for u in dropped:
+        _set(u, 0, "11B : troisième acte non facturé")
+        for i in u:
+            diags.add("NGAP101", f"« {i.act_id or i.label} » non facturé : au-delà des deux actes d'une même séance "
+                      "(art. 11B).", p, i.source_line)
+    if group5 and len(units) > 1:
+        for u in units:
+            if u is group5 and group5[0].rate == 100:
+                _set(u, 100, "11B : actes 5 bis (groupe) à taux plein, somme des coefficients")
+            elif u is group5 and group5[0].rate == 50:
+                _set(u, 50, "11B : actes 5 bis (groupe) chacun à 50 %")
+
+
+def rank_dependence(p: Passage, rules: dict, diags: Diagnostics) -> None:
+    """Acts of a dependence passage next to the BSI forfait (rules.md §6.4): AMX at full rate for
+    the full-rate groups, at 50 % for injections and insulin; other acts are included."""
+    bsi = rules["bsi"]
+    full, half = [], []
+    for i in p.items:
+        if i.refused:
+            continue
+        if i.has("ais_dependence"):
+            i.refuse("séance AIS remplacée par le forfait BSI")
+            diags.add("NGAP133", f"« {i.act_id} » refusé : la prise en charge de la dépendance d'un patient BSI "
+                      "se facture par le forfait BSA/BSB/BSC, plus par des séances AIS.", p, i.source_line)
+        elif any(i.has(g) for g in OUTSIDE_11B) or i.letter in ("DI", "TLS", "TLL", "TLD"):
+            full.append(i)
+        elif i.act is None or i.amx == "full":
+            full.append(i)
+        elif i.amx == "half":
+            half.append(i)
+        else:
+            i.refuse("inclus dans le forfait de dépendance")
+            diags.add("NGAP134", f"« {i.act_id} » non facturé : hors liste AMX, il est inclus dans le forfait "
+                      f"{p.patient.bsi} lors d'un passage de dépendance (chap. I art. 12).", p, i.source_line)
+    if full:
+        rank_11b(p, full, rules, diags, letter="AMX")
+        for i in full:
+            if i.rate and i.letter == "AMX":
+                i.rule = i.rule.replace("11B", "AMX plein, 11B") if "11B" in i.rule else f"AMX plein : {i.rule}"
+    if not half:
+        return
+    for i in half:
+        if i.letter == "AMI":
+            i.letter = "AMX"
+    insulin = [i for i in half if i.has("insulin")]
+    units = [[i] for i in half if not i.has("insulin")]
+    if insulin:
+        units.append(insulin)
+    units.sort(key=_coef, reverse=True)
+    one_reading = bsi.get("half_rate_reading", "one") == "one"
+    for n, u in enumerate(units):
+        if n == 0 or not one_reading:
+            if u is insulin and bsi.get("insulin_group_reading", "each") == "each":
+                _set(u, 50, "AMX à 50 % avec le forfait (groupe 5 bis : chacun à 50 %)")
+            elif u is insulin:
+                _set(u[:1], 50, "AMX à 50 % avec le forfait")
+                _set(u[1:], 0, "AMX au-delà du premier acte à 50 %")
+            else:
+                _set(u, 50, "AMX à 50 % avec le forfait")
+        else:
+            _set(u, 0, "AMX : un seul acte à 50 % avec le forfait")
+    if len(half) > 1:
+        reading = ("un seul acte (ou le groupe 5 bis) à 50 %, les autres non facturés" if one_reading
+                   else "chaque acte à 50 %")
+        diags.add("NGAP136", f"Plusieurs actes AMX à 50 % dans le passage : lecture retenue, {reading} "
+                  "(paramètre bsi.half_rate_reading).", p)

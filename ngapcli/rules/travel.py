@@ -1,0 +1,111 @@
+"""Travel (DG art. 13): IFD per home passage, IFI per dependence passage, IK and their daily cap."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ngapcli.result import Line, money
+from ngapcli.rules.passage import Diagnostics, Passage
+
+NO_TRAVEL = ("perfusion_organisation", "telesoin", "death_certificate")
+
+
+def trip_key(p: Passage):
+    """Passages of one nurse to one household at one moment are one trip (DG art. 13 and 16)."""
+    who = p.patient.household if p.patient.household else ("patient", p.patient.id)
+    return (p.tour.file, p.tour.document, p.day, p.visit.minutes, p.visit.place, who)
+
+
+def ik_km(p: Passage, store, diags: Diagnostics) -> Decimal | None:
+    """Billed km of a trip after the abattement, or None when IK are not due (DG art. 13 C)."""
+    pat = p.patient
+    if pat.distance_km is None:
+        return None
+    ik = store.rules["ik"]
+    terrain = p.tour.nurse.terrain
+    distance = pat.distance_km
+    if pat.nearest_cabinet_km is not None and pat.nearest_cabinet_km < distance:
+        diags.add("NGAP113", f"IK calculées sur {pat.nearest_cabinet_km} km (cabinet le plus proche) au lieu de "
+                  f"{distance} km (art. 13 C 2°).", p, once=True)
+        distance = pat.nearest_cabinet_km
+    threshold = Decimal(str(ik["threshold_km"][terrain]))
+    if not pat.outside_agglomeration or distance <= threshold:
+        why = ("domicile dans l'agglomération du cabinet" if not pat.outside_agglomeration
+               else f"distance de {distance} km, pas plus de {threshold} km ({terrain})")
+        diags.add("NGAP112", f"Pas d'IK : {why} (art. 13 C).", p, once=True)
+        return None
+    if terrain == "pied_ski" and ik.get("pied_ski_abattement_uncertain"):
+        diags.add("NGAP004", "IK à pied / à ski : l'abattement appliqué aux IK de plaine ou de montagne est repris "
+                  "(non confirmé par les textes).", p, once=True)
+    km = 2 * distance - Decimal(str(ik["abattement_km"][terrain]))
+    return km if km > 0 else None
+
+
+def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, billable_ifi: bool,
+           followers: list[Passage]) -> None:
+    """Travel lines of the first passage of a trip; the others of the household are told why not."""
+    for other in followers:
+        diags.add("NGAP111", f"Même foyer que le patient {p.patient.id} au même passage : le déplacement n'est "
+                  "facturé qu'une fois (art. 13 et 16).", other)
+    if not p.home:
+        return
+    billed = p.billed_items
+    if not billed and p.forfait is None and not p.dependence:
+        return
+    if billed and all(any(i.has(g) for g in NO_TRAVEL) for i in billed):
+        if any(i.has("perfusion_organisation") for i in billed):
+            diags.add("NGAP123", "Pas d'indemnité de déplacement : le forfait d'organisation de la surveillance "
+                      "d'une perfusion l'exclut (chap. II art. 3).", p)
+        return
+    rules = store.rules
+    if p.dependence:
+        key = (p.patient.id, p.day)
+        if not billable_ifi:
+            diags.add("NGAP132", "Pas d'IFI : ni forfait BSA/BSB/BSC ni DI du BSI facturé ce jour au patient.", p)
+            return
+        if ifi_count.get(key, 0) >= rules["bsi"]["max_ifi_per_day"]:
+            diags.add("NGAP131", f"Passage de dépendance au-delà du 4e de la journée : ni IFI ni IFD (art. 13).", p)
+            return
+        ifi_count[key] = ifi_count.get(key, 0) + 1
+        p.travel.append(make_line(p, "IFI", "travel", "Indemnité forfaitaire infirmière",
+                                  f"art. 13 : IFI, passage de dépendance n° {ifi_count[key]}"))
+    else:
+        if not p.patient.prescription.home:
+            diags.add("NGAP110", "Pas d'IFD : les soins ne sont pas prescrits à domicile (art. 13).", p)
+            return
+        p.travel.append(make_line(p, "IFD", "travel", "Indemnité forfaitaire de déplacement",
+                                  "art. 13 : IFD, un déplacement au domicile"))
+    km = ik_km(p, store, diags)
+    if km is not None:
+        code = rules["ik"]["code"][p.tour.nurse.terrain]
+        p.travel.append(make_line(p, code, "travel", "Indemnités kilométriques",
+                                  f"art. 13 C : {km} km aller-retour après abattement", quantity=km))
+
+
+def cap_ik(lines: list[Line], store, diags: Diagnostics, where) -> list[Line]:
+    """Avenant 6 daily cap of one nurse's day: km 1-299 at 100 %, 300-399 at 50 %, then 0 %."""
+    cap = store.rules["ik"]["daily_cap"]
+    full, half = Decimal(cap["full_km"]), Decimal(cap["half_km"])
+    out, done, reported = [], Decimal(0), False
+    total = sum((l.quantity for l in lines), Decimal(0))
+    for line in lines:
+        km, start = line.quantity, done
+        done += km
+        pieces = [(min(km, max(Decimal(0), full - start)), 100, Decimal(1))]
+        rest = km - pieces[0][0]
+        in_half = min(rest, max(Decimal(0), half - max(start, full)))
+        pieces += [(in_half, 50, Decimal("0.5")), (rest - in_half, 0, Decimal(0))]
+        kept = [(q, r, c) for q, r, c in pieces if q > 0]
+        if len(kept) == 1 and kept[0][1] == 100:
+            out.append(line)
+            continue
+        if not reported:
+            diags.add("NGAP114", f"Plafond journalier des IK : {total} km cumulés par l'infirmière ce jour ; "
+                      f"km {int(full) + 1} à {int(half)} payés à 50 %, au-delà non payés (avenant 6).", where(line))
+            reported = True
+        for q, r, c in kept:
+            piece = Line(**{f: getattr(line, f) for f in line.__slots__})
+            piece.quantity, piece.rate, piece.coefficient = q, r, c
+            piece.amount = money(q * c * line.unit_value)
+            piece.rule = f"{line.rule} ; plafond journalier : {r} %"
+            out.append(piece)
+    return out

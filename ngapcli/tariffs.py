@@ -1,0 +1,177 @@
+"""The tariff store: the value of a code at a date in a zone, the act catalog, rule parameters.
+
+All of it is data under ``tariffs/`` (``--tariffs DIR`` replaces the folder): a new avenant is a
+data change, not a code change.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from ngapcli.errors import InputError
+from ngapcli.yamlnodes import load_plain
+
+FILES = ("values.yaml", "acts.yaml", "zones.yaml", "rules.yaml")
+
+
+def default_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "tariffs", here / "tariffs"):
+        if (candidate / "values.yaml").is_file():
+            return candidate
+    return here.parent / "tariffs"
+
+
+@dataclass(slots=True)
+class Act:
+    id: str
+    label: str
+    article: str
+    letter: str
+    coefficients: list[tuple[date, Decimal]]
+    amx: str = "none"
+    groups: frozenset[str] = frozenset()
+    start: date | None = None
+    until: date | None = None
+    dependence_until: date | None = None
+    max_per_day: int | None = None
+    max_per_passage: int | None = None
+    gives_mci: bool = False
+    confidence: str = "H"
+    note: str = ""
+
+    def coefficient(self, day: date) -> Decimal:
+        coef = self.coefficients[0][1]
+        for start, value in self.coefficients:
+            if day >= start:
+                coef = value
+        return coef
+
+    def in_force(self, day: date) -> bool:
+        return (self.start is None or day >= self.start) and (self.until is None or day < self.until)
+
+
+@dataclass
+class Series:
+    code: str
+    label: str
+    by_group: dict[str, tuple[list[date], list[Decimal]]]
+    uncertain: str | None = None
+
+
+def _d(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for searches."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+@dataclass
+class TariffStore:
+    directory: Path
+    series: dict[str, Series]
+    acts: dict[str, Act]
+    zones: dict[str, dict]
+    rules: dict
+    checked_on: date
+    first_date: date
+    stale_after_days: int
+    _holidays: dict = field(default_factory=dict)
+
+    # -- loading ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> "TariffStore":
+        path = Path(directory) if directory else default_dir()
+        if not path.is_dir():
+            raise InputError("dossier de tarifs introuvable", str(path))
+        raw = {}
+        for name in FILES:
+            f = path / name
+            try:
+                raw[name] = load_plain(f)
+            except FileNotFoundError:
+                raise InputError("fichier de tarifs manquant", str(f)) from None
+            except Exception as exc:  # noqa: BLE001 - any fault in our data is an input error
+                mark = getattr(exc, "problem_mark", None)
+                raise InputError(f"fichier de tarifs illisible : {getattr(exc, 'problem', exc)}", str(f),
+                                 mark.line + 1 if mark else None) from None
+        try:
+            return cls._build(path, raw)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(f"données tarifaires invalides : {exc!r}", str(path)) from None
+
+    @classmethod
+    def _build(cls, path: Path, raw: dict) -> "TariffStore":
+        vals = raw["values.yaml"]
+        series = {}
+        for key, spec in vals["values"].items():
+            groups = {}
+            for group in ("metropole", "dom"):
+                rows = spec.get(group) or spec.get("metropole")
+                rows = sorted(rows, key=lambda r: r["from"])
+                groups[group] = ([r["from"] for r in rows], [_d(r["value"]) for r in rows])
+            series[key] = Series(spec.get("code", key), spec.get("label", key), groups, spec.get("uncertain"))
+        acts = {}
+        for a in raw["acts.yaml"]["acts"]:
+            hist = a.get("coefficients") or [{"from": a.get("from") or date(2009, 4, 15), "value": a["coefficient"]}]
+            acts[a["id"]] = Act(
+                id=a["id"], label=a["label"], article=a.get("article", ""), letter=a["letter"],
+                coefficients=sorted((r["from"], _d(r["value"])) for r in hist),
+                amx=a.get("amx") or "none", groups=frozenset(a.get("groups") or ()),
+                start=a.get("from"), until=a.get("until"), dependence_until=a.get("dependence_until"),
+                max_per_day=a.get("max_per_day"), max_per_passage=a.get("max_per_passage"),
+                gives_mci=bool(a.get("gives_mci")), confidence=a.get("confidence", "H"), note=a.get("note") or "",
+            )
+        return cls(path, series, acts, raw["zones.yaml"]["zones"], raw["rules.yaml"],
+                   vals["checked_on"], vals["first_date"], int(vals.get("stale_after_days", 90)))
+
+    # -- lookups -------------------------------------------------------------------------------
+    @cached_property
+    def act_ids(self) -> frozenset[str]:
+        return frozenset(self.acts)
+
+    @cached_property
+    def letters(self) -> frozenset[str]:
+        return frozenset(a.letter for a in self.acts.values()) | {"AMX"}
+
+    def value(self, key: str, day: date, zone: str) -> Decimal | None:
+        """Value of a letter key / forfait / majoration at a date in a zone; None before it existed."""
+        s = self.series[key]
+        dates, values = s.by_group[self.zones[zone]["values"]]
+        i = bisect.bisect_right(dates, day)
+        return values[i - 1] if i else None
+
+    def code(self, key: str) -> str:
+        return self.series[key].code
+
+    def amo_rate(self, coverage: str, zone: str) -> int:
+        if coverage == "standard":
+            return int(self.zones[zone].get("amo_standard", self.rules["amo"]["standard"]))
+        return int(self.rules["amo"][coverage])
+
+    def is_holiday(self, day: date, zone: str) -> str | None:
+        subdiv = self.zones[zone].get("holidays")
+        key = (subdiv, day.year)
+        table = self._holidays.get(key)
+        if table is None:
+            import holidays  # costly import: only when a date needs it
+
+            table = holidays.country_holidays("FR", subdiv=subdiv, years=day.year, language="fr")
+            self._holidays[key] = table
+        return table.get(day)
+
+    def search(self, query: str | None) -> list[Act]:
+        acts = list(self.acts.values())
+        if not query:
+            return acts
+        words = fold(query).split()
+        return [a for a in acts if all(w in fold(f"{a.id} {a.label} {a.article} {a.letter}") for w in words)]

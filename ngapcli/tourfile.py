@@ -1,0 +1,318 @@
+"""Reading tour files (contract §1): YAML → validated model, or an InputError with its place."""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ngapcli.errors import InputError
+from ngapcli.model import ActRef, Nurse, Patient, Prescription, Tour, Visit
+from ngapcli.yamlnodes import MAX_FILE_BYTES, YList, YMap, decode, load_documents
+
+ZONES = ("metropole", "alsace_moselle", "guadeloupe", "martinique", "guyane", "reunion", "mayotte")
+TERRAINS = ("plaine", "montagne", "pied_ski")
+COVERAGES = ("standard", "ald", "maternity", "at_mp", "invalidity", "css", "ame")
+BSI_LEVELS = ("BSA", "BSB", "BSC")
+PLACES = ("home", "office")
+
+DOC_KEYS = {"date", "zone", "nurse", "patients"}
+NURSE_KEYS = {"name", "terrain", "replaces", "cabinet_fee_percent"}
+PATIENT_KEYS = {"id", "name", "age", "birth_date", "bsi", "coverage", "household", "distance_km",
+                "outside_agglomeration", "nearest_cabinet_km", "palliative", "prescription", "visits"}
+PRESCRIPTION_KEYS = {"home", "night", "daily"}
+VISIT_KEYS = {"time", "date", "place", "dependence", "urgent", "called_at", "acts", "billed"}
+ACT_KEYS = {"act", "cotation", "label", "quantity"}
+_COTATION = re.compile(r"^\s*([A-Za-z]{2,4})\s*([0-9]+(?:[.,][0-9]+)?)\s*$")
+_TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class _Reader:
+    """Validates one document, raising InputError at the first fault with its place."""
+
+    def __init__(self, file: str, act_ids: frozenset[str], letters: frozenset[str]):
+        self.file = file
+        self.act_ids = act_ids
+        self.letters = letters
+
+    def fail(self, msg: str, pos: tuple[int, int] | None) -> InputError:
+        return InputError(msg, self.file, *(pos or (None, None)))
+
+    # -- positions -------------------------------------------------------------------------
+    @staticmethod
+    def key_pos(m: YMap, key: str) -> tuple[int, int]:
+        p = m.key_pos.get(key)
+        return (p[0], p[1]) if p else (m.line, m.column)
+
+    @staticmethod
+    def value_pos(m: YMap, key: str) -> tuple[int, int]:
+        p = m.key_pos.get(key)
+        return (p[2], p[3]) if p else (m.line, m.column)
+
+    # -- typed getters ---------------------------------------------------------------------
+    def mapping(self, value, what: str, pos) -> YMap:
+        if not isinstance(value, YMap):
+            raise self.fail(f"{what} : une table clé: valeur est attendue", pos)
+        return value
+
+    def check_keys(self, m: YMap, allowed: set[str], what: str) -> None:
+        for k in m:
+            if k not in allowed:
+                hint = difflib.get_close_matches(str(k), sorted(allowed), n=1)
+                extra = f" (« {hint[0]} » ?)" if hint else f" ; clés permises : {', '.join(sorted(allowed))}"
+                raise self.fail(f"clé inconnue « {k} » dans {what}{extra}", self.key_pos(m, k))
+
+    def text(self, m: YMap, key: str, default=None, required=False) -> str | None:
+        if key not in m or m[key] is None:
+            if required:
+                raise self.fail(f"clé « {key} » obligatoire", (m.line, m.column))
+            return default
+        v = m[key]
+        if isinstance(v, (YMap, YList)) or isinstance(v, bool):
+            raise self.fail(f"« {key} » : un texte est attendu", self.value_pos(m, key))
+        return str(v)
+
+    def choice(self, m: YMap, key: str, choices, default):
+        v = self.text(m, key, default)
+        if v is not None and v not in choices:
+            hint = difflib.get_close_matches(v, choices, n=1)
+            extra = f" (« {hint[0]} » ?)" if hint else ""
+            raise self.fail(f"« {key} » : valeur « {v} » inconnue{extra} ; valeurs permises : {', '.join(choices)}",
+                            self.value_pos(m, key))
+        return v
+
+    def flag(self, m: YMap, key: str, default: bool) -> bool:
+        if key not in m or m[key] is None:
+            return default
+        v = m[key]
+        if not isinstance(v, bool):
+            raise self.fail(f"« {key} » : true ou false attendu, pas « {v} »", self.value_pos(m, key))
+        return v
+
+    def number(self, m: YMap, key: str, *, integer=False, minimum=0, maximum=10_000) -> Decimal | int | None:
+        if key not in m or m[key] is None:
+            return None
+        v = m[key]
+        pos = self.value_pos(m, key)
+        if isinstance(v, bool) or isinstance(v, (YMap, YList)):
+            raise self.fail(f"« {key} » : un nombre est attendu", pos)
+        try:
+            d = Decimal(str(v).replace(",", "."))
+        except InvalidOperation:
+            raise self.fail(f"« {key} » : « {v} » n'est pas un nombre", pos) from None
+        if not d.is_finite():
+            raise self.fail(f"« {key} » : « {v} » n'est pas un nombre fini", pos)
+        if d < minimum or d > maximum:
+            raise self.fail(f"« {key} » : {v} hors des bornes permises ({minimum} à {maximum})", pos)
+        if integer:
+            if d != d.to_integral_value():
+                raise self.fail(f"« {key} » : un nombre entier est attendu, pas {v}", pos)
+            return int(d)
+        return d
+
+    def day(self, m: YMap, key: str, default=None, required=False) -> date | None:
+        v = self.text(m, key, None, required)
+        if v is None:
+            return default
+        pos = self.value_pos(m, key)
+        match = _DATE.match(v.strip())
+        if not match:
+            raise self.fail(f"« {key} » : date « {v} » illisible, format attendu AAAA-MM-JJ", pos)
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise self.fail(f"« {key} » : la date {v} n'existe pas", pos) from None
+
+    def clock(self, m: YMap, key: str, required=False) -> tuple[str, int] | None:
+        if key not in m or m[key] is None:
+            if required:
+                raise self.fail(f"clé « {key} » obligatoire (heure HH:MM)", (m.line, m.column))
+            return None
+        v = m[key]
+        pos = self.value_pos(m, key)
+        match = _TIME.match(str(v).strip()) if isinstance(v, str) else None
+        if not match:
+            raise self.fail(f"« {key} » : heure « {v} » illisible, format attendu HH:MM", pos)
+        h, mi = int(match[1]), int(match[2])
+        if h > 23 or mi > 59:
+            raise self.fail(f"« {key} » : l'heure {v} n'existe pas (00:00 à 23:59)", pos)
+        return f"{h:02d}:{mi:02d}", h * 60 + mi
+
+    # -- the document ------------------------------------------------------------------------
+    def tour(self, doc, index: int) -> Tour:
+        if not isinstance(doc, YMap):
+            raise self.fail("le document doit être une table avec date, patients…",
+                            (getattr(doc, "line", 1), getattr(doc, "column", 1)))
+        self.check_keys(doc, DOC_KEYS, "le document")
+        day = self.day(doc, "date", required=True)
+        zone = self.choice(doc, "zone", ZONES, "metropole")
+        nurse = Nurse()
+        if doc.get("nurse") is not None:
+            n = self.mapping(doc["nurse"], "nurse", self.value_pos(doc, "nurse"))
+            self.check_keys(n, NURSE_KEYS, "nurse")
+            nurse = Nurse(
+                name=self.text(n, "name", "") or "",
+                terrain=self.choice(n, "terrain", TERRAINS, "plaine"),
+                replaces=self.text(n, "replaces"),
+                cabinet_fee_percent=self.number(n, "cabinet_fee_percent", maximum=100),
+            )
+        raw = doc.get("patients")
+        if not isinstance(raw, YList):
+            raise self.fail("« patients » : une liste de patients est attendue",
+                            self.value_pos(doc, "patients") if "patients" in doc else (doc.line, doc.column))
+        patients, seen = [], {}
+        for item, pos in zip(raw, raw.item_pos):
+            p = self.patient(item, pos, day)
+            if p.id in seen:
+                raise self.fail(f"patient « {p.id} » en double (déjà ligne {seen[p.id]})", pos)
+            seen[p.id] = pos[0]
+            patients.append(p)
+        return Tour(self.file, index, day, zone, nurse, patients, doc.line)
+
+    def patient(self, item, pos, tour_date: date) -> Patient:
+        m = self.mapping(item, "patient", pos)
+        self.check_keys(m, PATIENT_KEYS, "un patient")
+        pid = self.text(m, "id", required=True)
+        presc = Prescription()
+        if m.get("prescription") is not None:
+            pm = self.mapping(m["prescription"], "prescription", self.value_pos(m, "prescription"))
+            self.check_keys(pm, PRESCRIPTION_KEYS, "prescription")
+            presc = Prescription(self.flag(pm, "home", True), self.flag(pm, "night", False),
+                                 self.flag(pm, "daily", False))
+        bsi = self.text(m, "bsi")
+        if bsi is not None:
+            bsi = bsi.upper()
+            if bsi not in BSI_LEVELS:
+                raise self.fail(f"« bsi » : niveau « {bsi} » inconnu ; valeurs permises : BSA, BSB, BSC",
+                                self.value_pos(m, "bsi"))
+        p = Patient(
+            id=pid,
+            name=self.text(m, "name"),
+            age=self.number(m, "age", integer=True, maximum=130),
+            birth_date=self.day(m, "birth_date"),
+            bsi=bsi,
+            coverage=self.choice(m, "coverage", COVERAGES, "standard"),
+            household=self.text(m, "household"),
+            distance_km=self.number(m, "distance_km", maximum=1000),
+            outside_agglomeration=self.flag(m, "outside_agglomeration", False),
+            nearest_cabinet_km=self.number(m, "nearest_cabinet_km", maximum=1000),
+            palliative=self.flag(m, "palliative", False),
+            prescription=presc,
+            line=pos[0],
+        )
+        if p.birth_date and p.birth_date > tour_date:
+            raise self.fail(f"« birth_date » : {p.birth_date} est après la date de la tournée",
+                            self.value_pos(m, "birth_date"))
+        visits = m.get("visits")
+        if not isinstance(visits, YList) or not visits:
+            raise self.fail(f"patient « {pid} » : une liste « visits » non vide est attendue",
+                            self.value_pos(m, "visits") if "visits" in m else pos)
+        for n, (v, vpos) in enumerate(zip(visits, visits.item_pos), 1):
+            p.visits.append(self.visit(v, vpos, tour_date, p, n))
+        return p
+
+    def visit(self, item, pos, tour_date: date, patient: Patient, number: int) -> Visit:
+        m = self.mapping(item, "visite", pos)
+        self.check_keys(m, VISIT_KEYS, "une visite")
+        time_str, minutes = self.clock(m, "time", required=True)
+        called = self.clock(m, "called_at")
+        acts_raw = m.get("acts")
+        if not isinstance(acts_raw, YList) or not acts_raw:
+            raise self.fail("visite : une liste « acts » non vide est attendue",
+                            self.value_pos(m, "acts") if "acts" in m else pos)
+        acts = [self.act(a, apos) for a, apos in zip(acts_raw, acts_raw.item_pos)]
+        billed = self.text(m, "billed")
+        return Visit(
+            date=self.day(m, "date", tour_date),
+            time=time_str,
+            minutes=minutes,
+            place=self.choice(m, "place", PLACES, "home"),
+            dependence=self.flag(m, "dependence", patient.bsi is not None),
+            urgent=self.flag(m, "urgent", False),
+            called_at=called[1] if called else None,
+            acts=acts,
+            billed=billed,
+            billed_line=self.value_pos(m, "billed")[0] if billed is not None else None,
+            line=pos[0],
+            number=number,
+        )
+
+    def act(self, item, pos) -> ActRef:
+        if isinstance(item, str):
+            return ActRef(self.act_id(item, pos), line=pos[0])
+        m = self.mapping(item, "acte (identifiant ou {act: …, quantity: …})", pos)
+        self.check_keys(m, ACT_KEYS, "un acte")
+        quantity = self.number(m, "quantity", integer=True, minimum=1, maximum=50)
+        quantity = 1 if quantity is None else quantity
+        if "act" in m and "cotation" in m:
+            raise self.fail("un acte a soit « act », soit « cotation », pas les deux", pos)
+        if "act" in m:
+            return ActRef(self.act_id(self.text(m, "act"), self.value_pos(m, "act")),
+                          label=self.text(m, "label"), quantity=quantity, line=pos[0])
+        cot = self.text(m, "cotation")
+        if cot is None:
+            raise self.fail("un acte demande « act » (identifiant du catalogue) ou « cotation »", pos)
+        match = _COTATION.match(cot)
+        if not match or match[1].upper() not in self.letters:
+            raise self.fail(f"cotation « {cot} » illisible : lettre clé ({', '.join(sorted(self.letters))}) "
+                            "suivie d'un coefficient, par ex. « AMI 2 »", self.value_pos(m, "cotation"))
+        coef = Decimal(match[2].replace(",", "."))
+        if coef <= 0 or coef > 100:
+            raise self.fail(f"cotation « {cot} » : coefficient hors bornes", self.value_pos(m, "cotation"))
+        return ActRef(None, match[1].upper(), coef, self.text(m, "label") or "acte hors catalogue",
+                      quantity, pos[0])
+
+    def act_id(self, value: str, pos) -> str:
+        if value in self.act_ids:
+            return value
+        hint = difflib.get_close_matches(value, self.act_ids, n=1, cutoff=0.6)
+        extra = f" ; « {hint[0]} » ?" if hint else " ; voir « ngap acts »"
+        raise self.fail(f"acte inconnu « {value} »{extra}", pos)
+
+
+def read_source(path: str, stdin=None) -> tuple[str, str]:
+    """(display name, text) of a path or of ``-`` (stdin); InputError on anything unreadable."""
+    if path == "-":
+        stream = stdin or sys.stdin.buffer
+        data = stream.read(MAX_FILE_BYTES + 1)
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        name = path
+        try:
+            if p.is_dir():
+                raise InputError("c'est un dossier, pas un fichier de tournée", name)
+            size = p.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; "
+                                 f"au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo)", name)
+            with open(p, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            raise InputError("fichier introuvable", name) from None
+        except PermissionError:
+            raise InputError("lecture refusée (droits du fichier)", name) from None
+        except OSError as exc:
+            raise InputError(f"lecture impossible : {os.strerror(exc.errno) if exc.errno else exc}", name) from None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"entrée trop volumineuse (au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo)", name)
+    return name, decode(data, name)
+
+
+def parse_tours(text: str, name: str, act_ids: frozenset[str], letters: frozenset[str]) -> list[Tour]:
+    reader = _Reader(name, act_ids, letters)
+    docs = [d for d in load_documents(text, name) if d is not None]
+    if not docs:
+        raise InputError("fichier vide : aucune tournée", name, 1)
+    return [reader.tour(doc, i) for i, doc in enumerate(docs, 1)]
+
+
+def load_tours(path: str, act_ids: frozenset[str], letters: frozenset[str], stdin=None) -> list[Tour]:
+    name, text = read_source(path, stdin)
+    return parse_tours(text, name, act_ids, letters)
