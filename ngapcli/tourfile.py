@@ -221,7 +221,11 @@ class _Reader:
         time_str, minutes = self.clock(m, "time", required=True)
         called = self.clock(m, "called_at")
         acts_raw = m.get("acts")
-        if not isinstance(acts_raw, YList) or not acts_raw:
+        dependence = self.flag(m, "dependence", patient.bsi is not None)
+        if acts_raw is None and dependence and patient.bsi:
+            acts_raw = YList()  # a dependence passage may hold only care covered by the forfait
+            acts_raw.item_pos = []
+        if not isinstance(acts_raw, YList) or (not acts_raw and not (dependence and patient.bsi)):
             raise self.fail("visite : une liste « acts » non vide est attendue",
                             self.value_pos(m, "acts") if "acts" in m else pos)
         acts = [self.act(a, apos) for a, apos in zip(acts_raw, acts_raw.item_pos)]
@@ -231,7 +235,7 @@ class _Reader:
             time=time_str,
             minutes=minutes,
             place=self.choice(m, "place", PLACES, "home"),
-            dependence=self.flag(m, "dependence", patient.bsi is not None),
+            dependence=dependence,
             urgent=self.flag(m, "urgent", False),
             called_at=called[1] if called else None,
             acts=acts,
