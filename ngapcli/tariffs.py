@@ -41,6 +41,8 @@ class Act:
     dependence_until: date | None = None
     max_per_day: int | None = None
     max_per_passage: int | None = None
+    max_per_month: int | None = None
+    max_per_year: int | None = None
     gives_mci: bool = False
     confidence: str = "H"
     note: str = ""
@@ -129,6 +131,7 @@ class TariffStore:
                 amx=a.get("amx") or "none", groups=frozenset(a.get("groups") or ()),
                 start=a.get("from"), until=a.get("until"), dependence_until=a.get("dependence_until"),
                 max_per_day=a.get("max_per_day"), max_per_passage=a.get("max_per_passage"),
+                max_per_month=a.get("max_per_month"), max_per_year=a.get("max_per_year"),
                 gives_mci=bool(a.get("gives_mci")), confidence=a.get("confidence", "H"), note=a.get("note") or "",
             )
         return cls(path, series, acts, raw["zones.yaml"]["zones"], raw["rules.yaml"],

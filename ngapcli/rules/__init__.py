@@ -90,6 +90,11 @@ def _item(p: Passage, ref, store: TariffStore, diags: Diagnostics) -> Item:
 def _is_dependence(p: Passage, store: TariffStore, diags: Diagnostics) -> bool:
     if not (p.patient.bsi and p.visit.dependence):
         return False
+    ais = [i for i in p.items if i.has("ais_dependence") and not i.refused]
+    if ais:
+        diags.add("NGAP004", f"Séances AIS acceptées jusqu'au {store.rules['bsi']['ais_dependence_end']} pour un "
+                  "patient BSI (période de transition) : passage coté en AIS, sans forfait ni AMX.", p, once=True)
+        return False
     min_age = None
     for step in store.rules["bsi"]["forfait_scope"]:
         if p.day >= step["from"]:
@@ -111,6 +116,7 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
     """Per-passage and per-day limits of acts, and the once-a-day long perfusion (CIR-9/2025)."""
     perf = store.rules["perfusion"]
     counts: dict = defaultdict(int)
+    history: dict = defaultdict(list)
     for p in chrono:
         if p.skip:
             continue
@@ -145,6 +151,14 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
                     i.refuse(f"au-delà de {limit} par jour")
                     diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {limit} par jour et par patient.",
                               p, i.source_line)
+            _period_limits(p, i, history, diags)
+            if i.has("garde"):
+                key = ("garde", p.nurse_key, p.patient.id, p.day)
+                counts[key] += 1
+                if counts[key] > 2:
+                    i.refuse("troisième période de garde consécutive")
+                    diags.add("NGAP151", f"« {i.act_id} » non facturé : une même infirmière ne facture pas plus de "
+                              "deux périodes de garde de 6 h consécutives (chap. I art. 13).", p, i.source_line)
         per_passage: dict = defaultdict(int)
         for i in p.items:
             if i.refused or i.act is None or not i.act.max_per_passage or i.has("perfusion_supplement"):
@@ -154,6 +168,26 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
                 i.refuse(f"au-delà de {i.act.max_per_passage} par séance")
                 diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {i.act.max_per_passage} par séance.",
                           p, i.source_line)
+
+
+def _period_limits(p: Passage, i: Item, history: dict, diags: Diagnostics) -> None:
+    """Acts limited per month or per 12 months (BSI intermédiaire, bilan de plaie, télésoin)."""
+    if i.refused or not (i.act.max_per_year or i.act.max_per_month):
+        return
+    past = history[(i.act_id, p.patient.id)]
+    if i.act.max_per_year:
+        recent = [d for d in past if (p.day - d).days < 365]
+        limit, period = i.act.max_per_year, "12 mois"
+    else:
+        recent = [d for d in past if (d.year, d.month) == (p.day.year, p.day.month)]
+        limit, period = i.act.max_per_month, "mois"
+    if len(recent) >= limit:
+        i.refuse(f"au-delà de {limit} par {period}")
+        code = "NGAP137" if i.act_id == "bsi_intermediaire" else "NGAP150"
+        diags.add(code, f"« {i.act_id} » non facturé : au plus {limit} par {period} et par patient "
+                  f"(déjà le {', '.join(str(d) for d in recent)}).", p, i.source_line)
+        return
+    past.append(p.day)
 
 
 def _price_acts(p: Passage, store: TariffStore, diags: Diagnostics) -> None:
@@ -239,6 +273,10 @@ def _cap_ik(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> No
         if sum(l.quantity for _, l in pairs) <= store.rules["ik"]["daily_cap"]["full_km"]:
             continue
         owner = {id(l): p for p, l in pairs}
+        first = pairs[0][0]
+        if first.day < store.rules["ik"]["daily_cap"].get("certain_from", first.day):
+            diags.add("NGAP004", "Plafond journalier des IK appliqué dès le 01/01/2020 ; une source le date du "
+                      "31/03/2020 (paramètre ik.daily_cap.from).", first, once=True)
         capped = travel.cap_ik([l for _, l in pairs], store, diags, lambda l: owner[id(l)])
         for p, _ in pairs:
             p.travel = [l for l in p.travel if l.code not in ("IK", "IKM", "IKS")]
