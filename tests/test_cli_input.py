@@ -1,0 +1,341 @@
+"""Command line: bad input (exit 2, located messages, never a traceback), formats, other commands."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+
+from conftest import EXAMPLES, price_json, run_cli
+
+WIDE = {"NO_COLOR": "1", "COLUMNS": "200"}  # keep rich tables from wrapping long act ids
+
+VALID = """\
+date: 2025-03-10
+nurse:
+  name: Claire Martin
+patients:
+  - id: P1
+    visits:
+      - time: "10:00"
+        acts: [injection_sc]
+"""
+
+
+def no_traceback(r) -> None:
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def assert_located(message: str, path, line: int) -> None:
+    """The message names the file and the line: `tour.yaml:9[:col]` (or `… ligne 9`)."""
+    name = re.escape(path.name)
+    assert path.name in message, message
+    assert re.search(rf"{name}:{line}(?!\d)", message) or \
+        re.search(rf"\b(ligne|line) {line}(?!\d)", message), message
+
+
+def bad_input(path, *extra):
+    r = run_cli("price", path, "--format", "json", *extra)
+    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr)
+    no_traceback(r)
+    return r
+
+
+# --------------------------------------------------------------------------------------------------
+# input errors → exit 2
+
+
+def test_unknown_act_suggests_the_close_one(tour):
+    path = tour("""\
+        date: 2025-03-10
+        nurse:
+          name: Claire Martin
+        patients:
+          - id: P1
+            visits:
+              - time: "10:00"
+                acts:
+                  - injection_cs
+        """)
+    r = bad_input(path)
+    assert_located(r.stderr, path, 9)
+    assert "injection_cs" in r.stderr
+    assert "injection_sc" in r.stderr.replace("injection_cs", "")  # the suggestion
+
+
+def test_impossible_time(tour):
+    path = tour("""\
+        date: 2025-03-10
+        nurse:
+          name: Claire Martin
+        patients:
+          - id: P1
+            visits:
+              - time: "25:99"
+                acts: [injection_sc]
+        """)
+    r = bad_input(path)
+    assert_located(r.stderr, path, 7)
+
+
+def test_impossible_date(tour):
+    path = tour(VALID.replace("date: 2025-03-10", "date: 2025-02-30"))
+    r = bad_input(path)
+    assert_located(r.stderr, path, 1)
+
+
+def test_unquoted_time_is_read_as_hh_mm(tour):
+    # YAML 1.1 reads 12:30 as the sexagesimal integer 750: it must still mean 12:30
+    path = tour(VALID.replace('time: "10:00"', "time: 12:30"))
+    data = price_json(path)
+    assert {l["time"] for l in data["lines"]} == {"12:30"}
+    assert data["totals"]["amount"] == "7.25"  # daytime: no night majoration
+
+
+def test_unquoted_time_with_leading_zero(tour):
+    path = tour(VALID.replace('time: "10:00"', "time: 08:30"))
+    data = price_json(path)
+    assert {l["time"] for l in data["lines"]} == {"08:30"}
+
+
+def test_broken_yaml(tour):
+    path = tour("""\
+        date: 2025-03-10
+        nurse:
+          name: Claire Martin
+            terrain: plaine
+        patients: []
+        """)
+    r = bad_input(path)
+    assert_located(r.stderr, path, 4)
+
+
+def test_missing_file(tmp_path):
+    missing = tmp_path / "absent.yaml"
+    r = bad_input(missing)
+    assert "absent.yaml" in r.stdout + r.stderr
+
+
+def test_unknown_key(tour):
+    path = tour("""\
+        date: 2025-03-10
+        nurse:
+          name: Claire Martin
+        patients:
+          - id: P1
+            visits:
+              - time: "10:00"
+                plac: office
+                acts: [injection_sc]
+        """)
+    r = bad_input(path)
+    assert_located(r.stderr, path, 8)
+    assert "plac" in r.stderr
+
+
+def test_unknown_zone(tour):
+    path = tour(VALID.replace("nurse:", "zone: paris\nnurse:"))
+    r = bad_input(path)
+    assert "paris" in r.stderr
+
+
+def test_duplicate_patient_id(tour):
+    path = tour("""\
+        date: 2025-03-10
+        nurse:
+          name: Claire Martin
+        patients:
+          - id: P1
+            visits:
+              - time: "10:00"
+                acts: [injection_sc]
+          - id: P1
+            visits:
+              - time: "11:00"
+                acts: [injection_im]
+        """)
+    r = bad_input(path)
+    assert "P1" in r.stderr
+    assert path.name in r.stderr
+
+
+def test_bad_input_in_one_file_prices_nothing(tour):
+    good = tour(VALID)
+    bad = tour(VALID.replace("injection_sc", "injection_cs"))
+    r = bad_input(good, bad)
+    assert "injection_sc" in r.stderr
+
+
+def test_unknown_format(tour):
+    r = run_cli("price", tour(VALID), "--format", "xml")
+    assert r.exit_code == 2
+    no_traceback(r)
+
+
+# --------------------------------------------------------------------------------------------------
+# several documents, stdin, formats
+
+
+def test_multi_document_file(tour):
+    # two nurses in one file: 7.25 each (AMI 1 + MAU + IFD)
+    second = VALID.replace("Claire Martin", "Paul Durand").replace("P1", "P2")
+    data = price_json(tour(VALID + "---\n" + second))
+    assert {l["nurse"] for l in data["lines"]} == {"Claire Martin", "Paul Durand"}
+    assert data["totals"]["by_patient"] == {"P1": "7.25", "P2": "7.25"}
+    assert data["totals"]["amount"] == "14.50"
+
+
+def test_several_files(tour):
+    a = tour(VALID, name="a.yaml")
+    b = tour(VALID.replace("P1", "P2"), name="b.yaml")
+    data = price_json(a, b)
+    assert {l["file"].split("/")[-1] for l in data["lines"]} == {"a.yaml", "b.yaml"}
+    assert data["totals"]["amount"] == "14.50"
+
+
+def test_stdin():
+    r = run_cli("price", "-", "--format", "json", input=VALID)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert r.json["totals"]["amount"] == "7.25"
+
+
+def test_stdin_error_exit_2():
+    r = run_cli("price", "-", "--format", "json", input="date: [unclosed\n")
+    assert r.exit_code == 2
+    no_traceback(r)
+
+
+def test_json_stdout_is_only_json(tour):
+    r = run_cli("price", tour(VALID), "--format", "json")
+    assert r.exit_code == 0
+    assert r.stdout.lstrip().startswith("{")
+    r.json  # parses
+
+
+def test_csv_format(tour):
+    # 11B + IK: AMI 6.30, AMI 0.5 1.58, IFD 2.75, IK 16 km 5.60
+    path = tour(VALID.replace("acts: [injection_sc]", "acts: [pansement_autre, injection_sc]")
+                .replace("  - id: P1\n", "  - id: P1\n    distance_km: 10\n    outside_agglomeration: true\n"))
+    data = price_json(path)
+    r = run_cli("price", path, "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    no_traceback(r)
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    header = r.stdout.splitlines()[0].split(",")
+    assert header[:13] == ["file", "nurse", "date", "patient", "visit", "time", "kind", "code",
+                           "coefficient", "rate", "quantity", "unit_value", "amount"]
+    assert len(rows) == len(data["lines"])
+    assert sorted((x["code"], x["amount"]) for x in rows) == \
+        sorted((l["code"], l["amount"]) for l in data["lines"])
+    assert sum(Decimal(x["amount"]) for x in rows) == Decimal("16.23")  # 6.30 + 1.58 + 2.75 + 5.60
+    ik = [x for x in rows if x["code"] == "IK"]
+    assert [(Decimal(x["quantity"]), x["amount"]) for x in ik] == [(Decimal(16), "5.60")]
+
+
+def test_table_format_default(tour):
+    r = run_cli("price", tour(VALID), env=WIDE)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    no_traceback(r)
+    assert re.search(r"7[.,]25", r.stdout)
+    assert "\x1b[" not in r.stdout  # NO_COLOR / not a terminal: no escape codes
+
+
+@pytest.mark.parametrize("name", ["morning_round", "sunday_urgent_night", "mountain_ik",
+                                  "dom_reunion", "child_care"])
+def test_examples_render_as_table_and_csv(name):
+    for fmt in ("table", "csv"):
+        r = run_cli("price", EXAMPLES / f"{name}.yaml", "--format", fmt, env=WIDE)
+        assert r.exit_code == 0, (fmt, r.stdout, r.stderr)
+        no_traceback(r)
+
+
+# --------------------------------------------------------------------------------------------------
+# check, acts, tariffs, version
+
+
+def test_check_lists_diagnostics(tour):
+    path = tour(VALID.replace("acts: [injection_sc]",
+                              "acts: [pansement_stomie, pansement_autre, injection_sc]"))
+    r = run_cli("check", path, env=WIDE)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "NGAP101" in r.stdout + r.stderr
+    no_traceback(r)
+
+
+def test_check_bad_input(tour):
+    r = run_cli("check", tour(VALID.replace("injection_sc", "injection_cs")))
+    assert r.exit_code == 2
+    no_traceback(r)
+
+
+def test_acts_search_prefix():
+    r = run_cli("acts", "perf", env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    assert "perfusion_courte" in r.stdout
+
+
+def test_acts_search_pansement():
+    r = run_cli("acts", "pansement", env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    assert "pansement_autre" in r.stdout
+    assert "pansement_escarre_profonde" in r.stdout
+
+
+@pytest.mark.parametrize("query", ["prelevement", "PRÉLÈVEMENT", "Prélèvement"])
+def test_acts_search_accent_and_case_insensitive(query):
+    r = run_cli("acts", query, env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    assert "prelevement_veineux" in r.stdout
+
+
+def test_acts_without_query_lists_the_catalog():
+    r = run_cli("acts", env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    for act in ("injection_sc", "perfusion_courte", "pansement_autre", "vaccination_injection"):
+        assert act in r.stdout
+
+
+def _row_with(output: str, code: str, value: str) -> bool:
+    pattern = re.compile(rf"\b{code}\b.*\b{value}\b")
+    return any(pattern.search(line) for line in output.splitlines())
+
+
+def test_tariffs_2023_ifd_2_50():
+    r = run_cli("tariffs", "--date", "2023-06-01", env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    assert _row_with(r.stdout, "IFD", r"2[.,]50")
+    assert not _row_with(r.stdout, "IFD", r"2[.,]75")
+
+
+def test_tariffs_2025_ifd_2_75():
+    r = run_cli("tariffs", "--date", "2025-01-01", env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    assert _row_with(r.stdout, "IFD", r"2[.,]75")
+    assert _row_with(r.stdout, "AMI", r"3[.,]15")
+
+
+def test_tariffs_reunion_ami_3_30():
+    r = run_cli("tariffs", "--zone", "reunion", "--date", "2025-01-01", env=WIDE)
+    assert r.exit_code == 0, r.stderr
+    assert _row_with(r.stdout, "AMI", r"3[.,]30")
+
+
+def test_tariffs_bad_date():
+    r = run_cli("tariffs", "--date", "2025-13-45")
+    assert r.exit_code == 2
+    no_traceback(r)
+
+
+def test_version():
+    r = run_cli("--version")
+    assert r.exit_code == 0
+    assert "0.1.0" in r.stdout
+
+
+def test_help():
+    r = run_cli("--help", env=WIDE)
+    assert r.exit_code == 0
+    for command in ("price", "check", "acts", "tariffs"):
+        assert command in r.stdout
