@@ -43,6 +43,7 @@ class Visit:
     acts: list[ActRef] = field(default_factory=list)
     billed: str | None = None
     billed_line: int | None = None
+    billed_column: int | None = None   # column of the YAML value (the quote, if quoted)
     line: int | None = None
     number: int = 0              # 1-based rank in the patient's list, as written
 

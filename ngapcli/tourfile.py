@@ -241,6 +241,7 @@ class _Reader:
             acts=acts,
             billed=billed,
             billed_line=self.value_pos(m, "billed")[0] if billed is not None else None,
+            billed_column=self.value_pos(m, "billed")[1] if billed is not None else None,
             line=pos[0],
             number=number,
         )
