@@ -119,3 +119,11 @@ def test_ifi_on_a_day_with_a_bsi_bilan_only(tour):
     assert lines_of(data, code="DI")[0]["amount"] == "25.00"
     assert lines_of(data, code="IFI")[0]["amount"] == "2.75"
     assert not lines_of(data, code="IFD")
+
+
+def test_medication_support_not_with_other_article_10_acts(tour):
+    # AMI 5.1 = 16.07 + IFD 2.75; the oral administration of the same passage is refused
+    data = price_json(_tour(tour, "[accompagnement_prise_medicamenteuse_initial, administration_therapeutique_orale]"))
+    assert lines_of(data, act="administration_therapeutique_orale")[0]["rate"] == 0
+    assert "NGAP103" in codes(data)
+    assert total(data) == Decimal("18.82")

@@ -32,6 +32,12 @@ def non_cumuls(p: Passage, diags: Diagnostics) -> None:
                 i.refuse("non cumulable avec un forfait de surveillance continue")
                 diags.add("NGAP141", f"« {i.act_id} » (AMI 5) refusé : le retrait est inclus dans le forfait de "
                           "perfusion sous surveillance continue de la même séance.", p, i.source_line)
+    if any(i.has("prise_medicamenteuse") for i in live):
+        for i in live:
+            if i.act and i.act.article.endswith("chap. I art. 10") and not i.has("prise_medicamenteuse"):
+                i.refuse("non cumulable avec l'accompagnement de la prise médicamenteuse")
+                diags.add("NGAP103", f"« {i.act_id} » non facturé : l'accompagnement de la prise médicamenteuse "
+                          "n'est pas cumulable avec les autres actes du chap. I art. 10.", p, i.source_line)
     if any(i.has("urinary_catheter") for i in live):
         for i in live:
             if i.has("urinary_other"):
