@@ -77,6 +77,18 @@ def _names(tours) -> dict:
     return {p.id: p.name for t in tours for p in t.patients if p.name}
 
 
+def _price_files(files: List[str], tariffs: Optional[Path]):
+    """Read every file first (an input error prices nothing, exit 2), then price them together."""
+    from ngapcli.rules import price as price_tours
+
+    try:
+        store = _store(tariffs)
+        tours = _read_all(files, store)
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    return tours, price_tours(tours, store)
+
+
 def _exit_code(result, strict: bool) -> int:
     if result.has_errors or (strict and result.has_warnings):
         return 1
@@ -91,14 +103,7 @@ def price(
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Facture une ou plusieurs tournées : lignes, majorations, déplacements, totaux, diagnostics."""
-    from ngapcli.rules import price as price_tours
-
-    try:
-        store = _store(tariffs)
-        tours = _read_all(files, store)
-    except (InputError, UsageError) as exc:
-        raise fail(exc)
-    result = price_tours(tours, store)
+    tours, result = _price_files(files, tariffs)
     if format is Format.table:
         from ngapcli.render.table import render_price
 
@@ -121,14 +126,7 @@ def check(
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Valide les tournées et liste les diagnostics, sans totaux."""
-    from ngapcli.rules import price as price_tours
-
-    try:
-        store = _store(tariffs)
-        tours = _read_all(files, store)
-    except (InputError, UsageError) as exc:
-        raise fail(exc)
-    result = price_tours(tours, store)
+    tours, result = _price_files(files, tariffs)
     if format is Format.table:
         from ngapcli.render.table import render_diagnostics
 
