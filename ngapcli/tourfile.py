@@ -29,6 +29,23 @@ ACT_KEYS = {"act", "cotation", "label", "quantity"}
 _COTATION = re.compile(r"^\s*([A-Za-z]{2,4})\s*([0-9]+(?:[.,][0-9]+)?)\s*$")
 _TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# contract §1: the BSI forfaits are derived from the patient's `bsi`, never typed by hand
+DERIVED_ACTS = {"forfait_bsa": "BSA", "forfait_bsb": "BSB", "forfait_bsc": "BSC"}
+DERIVED_LETTERS = frozenset(DERIVED_ACTS.values())
+MAX_ACTS = 200_000  # act occurrences (quantities included) in one file: a year of a busy cabinet
+
+
+def show(value, limit: int = 40) -> str:
+    """A value quoted in a message, cut when it is long (a 5 000-digit number, a pasted binary)."""
+    text = str(value) if not isinstance(value, str) else value
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def source(m, key):
+    """The value of ``key`` as written in the file: YAML 1.1 reads ``012`` as 10, ``yes`` as True."""
+    v = m[key]
+    return v if isinstance(v, str) else m.raw.get(key, v)
 
 
 class _Reader:
@@ -38,6 +55,7 @@ class _Reader:
         self.file = file
         self.act_ids = act_ids
         self.letters = letters
+        self.acts_read = 0
 
     def fail(self, msg: str, pos: tuple[int, int] | None) -> InputError:
         return InputError(msg, self.file, *(pos or (None, None)))
@@ -64,7 +82,7 @@ class _Reader:
             if k not in allowed:
                 hint = difflib.get_close_matches(str(k), sorted(allowed), n=1)
                 extra = f" (« {hint[0]} » ?)" if hint else f" ; clés permises : {', '.join(sorted(allowed))}"
-                raise self.fail(f"clé inconnue « {k} » dans {what}{extra}", self.key_pos(m, k))
+                raise self.fail(f"clé inconnue « {show(k)} » dans {what}{extra}", self.key_pos(m, k))
 
     def text(self, m: YMap, key: str, default=None, required=False) -> str | None:
         if key not in m or m[key] is None:
@@ -72,16 +90,16 @@ class _Reader:
                 raise self.fail(f"clé « {key} » obligatoire", (m.line, m.column))
             return default
         v = m[key]
-        if isinstance(v, (YMap, YList)) or isinstance(v, bool):
-            raise self.fail(f"« {key} » : un texte est attendu", self.value_pos(m, key))
-        return str(v)
+        if isinstance(v, (YMap, YList)):
+            raise self.fail(f"« {key} » : un texte est attendu, pas une liste ou une table", self.value_pos(m, key))
+        return str(source(m, key))  # as written: « 012 », « yes », « 1.50 »
 
     def choice(self, m: YMap, key: str, choices, default):
         v = self.text(m, key, default)
         if v is not None and v not in choices:
             hint = difflib.get_close_matches(v, choices, n=1)
             extra = f" (« {hint[0]} » ?)" if hint else ""
-            raise self.fail(f"« {key} » : valeur « {v} » inconnue{extra} ; valeurs permises : {', '.join(choices)}",
+            raise self.fail(f"« {key} » : valeur « {show(v)} » inconnue{extra} ; valeurs permises : {', '.join(choices)}",
                             self.value_pos(m, key))
         return v
 
@@ -90,7 +108,8 @@ class _Reader:
             return default
         v = m[key]
         if not isinstance(v, bool):
-            raise self.fail(f"« {key} » : true ou false attendu, pas « {v} »", self.value_pos(m, key))
+            raise self.fail(f"« {key} » : true ou false attendu, pas « {show(source(m, key))} »",
+                            self.value_pos(m, key))
         return v
 
     def number(self, m: YMap, key: str, *, integer=False, minimum=0, maximum=10_000) -> Decimal | int | None:
@@ -100,17 +119,18 @@ class _Reader:
         pos = self.value_pos(m, key)
         if isinstance(v, bool) or isinstance(v, (YMap, YList)):
             raise self.fail(f"« {key} » : un nombre est attendu", pos)
+        v = source(m, key)  # decimal as written: 010 is ten (not YAML 1.1 octal), 0x10 is refused
         try:
-            d = Decimal(str(v).replace(",", "."))
+            d = Decimal(v.strip().replace(",", "."))
         except InvalidOperation:
-            raise self.fail(f"« {key} » : « {v} » n'est pas un nombre", pos) from None
+            raise self.fail(f"« {key} » : « {show(v)} » n'est pas un nombre", pos) from None
         if not d.is_finite():
-            raise self.fail(f"« {key} » : « {v} » n'est pas un nombre fini", pos)
+            raise self.fail(f"« {key} » : « {show(v)} » n'est pas un nombre fini", pos)
         if d < minimum or d > maximum:
-            raise self.fail(f"« {key} » : {v} hors des bornes permises ({minimum} à {maximum})", pos)
+            raise self.fail(f"« {key} » : {show(v)} hors des bornes permises ({minimum} à {maximum})", pos)
         if integer:
             if d != d.to_integral_value():
-                raise self.fail(f"« {key} » : un nombre entier est attendu, pas {v}", pos)
+                raise self.fail(f"« {key} » : un nombre entier est attendu, pas {show(v)}", pos)
             return int(d)
         return d
 
@@ -121,7 +141,7 @@ class _Reader:
         pos = self.value_pos(m, key)
         match = _DATE.match(v.strip())
         if not match:
-            raise self.fail(f"« {key} » : date « {v} » illisible, format attendu AAAA-MM-JJ", pos)
+            raise self.fail(f"« {key} » : date « {show(v)} » illisible, format attendu AAAA-MM-JJ", pos)
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
@@ -136,7 +156,7 @@ class _Reader:
         pos = self.value_pos(m, key)
         match = _TIME.match(str(v).strip()) if isinstance(v, str) else None
         if not match:
-            raise self.fail(f"« {key} » : heure « {v} » illisible, format attendu HH:MM", pos)
+            raise self.fail(f"« {key} » : heure « {show(source(m, key))} » illisible, format attendu HH:MM", pos)
         h, mi = int(match[1]), int(match[2])
         if h > 23 or mi > 59:
             raise self.fail(f"« {key} » : l'heure {v} n'existe pas (00:00 à 23:59)", pos)
@@ -225,10 +245,12 @@ class _Reader:
         if acts_raw is None and dependence and patient.bsi:
             acts_raw = YList()  # a dependence passage may hold only care covered by the forfait
             acts_raw.item_pos = []
+            acts_raw.item_raw = {}
         if not isinstance(acts_raw, YList) or (not acts_raw and not (dependence and patient.bsi)):
             raise self.fail("visite : une liste « acts » non vide est attendue",
                             self.value_pos(m, "acts") if "acts" in m else pos)
-        acts = [self.act(a, apos) for a, apos in zip(acts_raw, acts_raw.item_pos)]
+        acts = [self.act(a if isinstance(a, str) else acts_raw.item_raw.get(n, a), apos)
+                for n, (a, apos) in enumerate(zip(acts_raw, acts_raw.item_pos))]
         billed = self.text(m, "billed")
         return Visit(
             date=self.day(m, "date", tour_date),
@@ -247,36 +269,56 @@ class _Reader:
         )
 
     def act(self, item, pos) -> ActRef:
+        self.acts_read += 1
+        if self.acts_read > MAX_ACTS:
+            raise self.fail(f"trop d'actes dans le fichier (plus de {MAX_ACTS}) : découpez-le", pos)
         if isinstance(item, str):
             return ActRef(self.act_id(item, pos), line=pos[0])
         m = self.mapping(item, "acte (identifiant ou {act: …, quantity: …})", pos)
         self.check_keys(m, ACT_KEYS, "un acte")
         quantity = self.number(m, "quantity", integer=True, minimum=1, maximum=50)
         quantity = 1 if quantity is None else quantity
+        self.acts_read += quantity - 1
+        if self.acts_read > MAX_ACTS:
+            raise self.fail(f"trop d'actes dans le fichier (plus de {MAX_ACTS}) : découpez-le",
+                            self.value_pos(m, "quantity"))
         if "act" in m and "cotation" in m:
             raise self.fail("un acte a soit « act », soit « cotation », pas les deux", pos)
         if "act" in m:
-            return ActRef(self.act_id(self.text(m, "act"), self.value_pos(m, "act")),
+            act_id = self.text(m, "act")
+            if act_id is None:
+                raise self.fail("« act » : identifiant d'acte attendu (voir « ngap acts »)", self.value_pos(m, "act"))
+            return ActRef(self.act_id(act_id, self.value_pos(m, "act")),
                           label=self.text(m, "label"), quantity=quantity, line=pos[0])
         cot = self.text(m, "cotation")
         if cot is None:
             raise self.fail("un acte demande « act » (identifiant du catalogue) ou « cotation »", pos)
         match = _COTATION.match(cot)
+        if match and match[1].upper() in DERIVED_LETTERS:
+            raise self.fail(f"cotation « {show(cot)} » : le forfait {match[1].upper()} ne se saisit pas, il se "
+                            "déduit de « bsi » du patient", self.value_pos(m, "cotation"))
         if not match or match[1].upper() not in self.letters:
-            raise self.fail(f"cotation « {cot} » illisible : lettre clé ({', '.join(sorted(self.letters))}) "
+            raise self.fail(f"cotation « {show(cot)} » illisible : lettre clé ({', '.join(sorted(self.letters - DERIVED_LETTERS))}) "
                             "suivie d'un coefficient, par ex. « AMI 2 »", self.value_pos(m, "cotation"))
         coef = Decimal(match[2].replace(",", "."))
         if coef <= 0 or coef > 100:
-            raise self.fail(f"cotation « {cot} » : coefficient hors bornes", self.value_pos(m, "cotation"))
+            raise self.fail(f"cotation « {show(cot)} » : coefficient hors bornes (plus de 0 et au plus 100)",
+                            self.value_pos(m, "cotation"))
+        if coef != coef.quantize(Decimal("0.01")):
+            raise self.fail(f"cotation « {show(cot)} » : un coefficient NGAP a au plus deux décimales",
+                            self.value_pos(m, "cotation"))
         return ActRef(None, match[1].upper(), coef, self.text(m, "label") or "acte hors catalogue",
                       quantity, pos[0])
 
     def act_id(self, value: str, pos) -> str:
+        if value in DERIVED_ACTS:
+            raise self.fail(f"« {value} » ne se saisit pas : le forfait {DERIVED_ACTS[value]} se déduit de "
+                            f"« bsi: {DERIVED_ACTS[value]} » du patient", pos)
         if value in self.act_ids:
             return value
         hint = difflib.get_close_matches(value, self.act_ids, n=1, cutoff=0.6)
         extra = f" ; « {hint[0]} » ?" if hint else " ; voir « ngap acts »"
-        raise self.fail(f"acte inconnu « {value} »{extra}", pos)
+        raise self.fail(f"acte inconnu « {show(value)} »{extra}", pos)
 
 
 def read_source(path: str, stdin=None) -> tuple[str, str]:

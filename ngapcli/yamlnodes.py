@@ -1,8 +1,14 @@
-"""YAML with positions: compose nodes with the C parser and build plain values that remember
+"""YAML with positions: read the event stream of the C parser and build plain values that remember
 their line and column, so that every input error can point to its place in the file.
 
 Scalars are kept as text when YAML 1.1 would turn them into something surprising: an unquoted
-``12:30`` (a base-60 integer for YAML 1.1) stays ``"12:30"``, a date stays ``"2025-03-10"``.
+``12:30`` (a base-60 integer for YAML 1.1) stays ``"12:30"``, a date stays ``"2025-03-10"``. The
+source text of every scalar that YAML turned into a number, a boolean or null is kept too
+(``YMap.raw``, ``YList.item_raw``): ``id: 012`` is the patient « 012 », not the octal 10.
+
+Hostile input stays bounded: values are built from parser events (no node tree is kept), the
+number of values counts every alias expansion (billion laughs), the nesting depth is limited and
+no recursion is used, so a 10 000-level document is refused at its place, not by a RecursionError.
 """
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_NODES = 2_000_000
+MAX_NODES = 1_000_000      # values built, aliases counted at their expanded size
+MAX_DEPTH = 200            # nested collections
+MAX_NUMBER_CHARS = 100     # a longer "number" stays text (no 5 000-digit integers)
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -26,35 +34,61 @@ _NULL = "tag:yaml.org,2002:null"
 
 
 class YMap(dict):
-    """A mapping that knows where it and each of its keys stand in the file."""
+    """A mapping that knows where it and each of its keys stand in the file.
 
-    __slots__ = ("line", "column", "key_pos")
+    ``key_pos[k]`` = (key line, key column, value line, value column); ``raw[k]`` = source text of
+    the value when YAML read it as a number, a boolean or null."""
+
+    __slots__ = ("line", "column", "key_pos", "raw")
 
 
 class YList(list):
-    __slots__ = ("line", "column", "item_pos")
+    __slots__ = ("line", "column", "item_pos", "item_raw")
 
 
 _BOOLS = {"true": True, "yes": True, "on": True, "y": True,
           "false": False, "no": False, "off": False, "n": False}
 
+# libyaml's messages, in French (the original is kept for anything not listed)
+_PROBLEMS = {
+    "did not find expected node content": "contenu attendu introuvable",
+    "did not find expected key": "clé attendue introuvable (indentation ?)",
+    "did not find expected ',' or ']'": "« , » ou « ] » attendu",
+    "did not find expected ',' or '}'": "« , » ou « } » attendu",
+    "did not find expected '-' indicator": "tiret « - » attendu (indentation ?)",
+    "did not find expected <document start>": "début de document « --- » attendu",
+    "did not find expected comment or line break": "commentaire ou fin de ligne attendu",
+    "mapping values are not allowed in this context": "« : » inattendu (une valeur avec « : » doit être entre guillemets)",
+    "found character that cannot start any token": "caractère qui ne peut commencer aucun élément",
+    "found a tab character that violates indentation": "tabulation dans l'indentation (utilisez des espaces)",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+    "found unknown escape character": "séquence d'échappement inconnue",
+    "found undefined tag handle": "préfixe d'étiquette non défini",
+    "found unexpected ':'": "« : » inattendu",
+    "could not find expected ':'": "« : » attendu",
+    "block sequence entries are not allowed in this context": "élément de liste « - » inattendu ici",
+    "found incompatible YAML document": "version de YAML incompatible",
+    "control characters are not allowed": "caractère de contrôle interdit",
+}
 
-def _scalar(node: yaml.ScalarNode):
-    tag, value = node.tag, node.value
+
+def _french(problem: str | None) -> str:
+    if not problem:
+        return "syntaxe invalide"
+    for en, fr in _PROBLEMS.items():
+        if problem.startswith(en):
+            return fr
+    return problem
+
+
+def _scalar(tag: str, value: str):
     if tag == _STR:
         return value
-    if tag == _INT:
-        if ":" in value:  # YAML 1.1 base 60: 12:30 is a time here
+    if tag in (_INT, _FLOAT):
+        if ":" in value or len(value) > MAX_NUMBER_CHARS:  # YAML 1.1 base 60: 12:30 is a time here
             return value
         try:
-            return int(value.replace("_", ""), 0)
-        except ValueError:
-            return value
-    if tag == _FLOAT:
-        if ":" in value:
-            return value
-        try:
-            return float(value.replace("_", ""))
+            return int(value.replace("_", ""), 0) if tag == _INT else float(value.replace("_", ""))
         except ValueError:
             return value
     if tag == _BOOL:
@@ -64,51 +98,141 @@ def _scalar(node: yaml.ScalarNode):
     return value  # timestamps and anything else stay text
 
 
-class _Builder:
-    def __init__(self, file: str):
-        self.file = file
-        self.count = 0
-        self.memo: dict[int, object] = {}
+class _Open:
+    """A collection being built."""
 
-    def build(self, node):
-        key = id(node)
-        if key in self.memo:  # an alias: share the value, never expand it again
-            return self.memo[key]
-        self.count += 1
+    __slots__ = ("value", "anchor", "start", "size", "key", "key_mark", "is_map")
+
+    def __init__(self, value, anchor, start, is_map):
+        self.value, self.anchor, self.start, self.is_map = value, anchor, start, is_map
+        self.size, self.key, self.key_mark = 1, _NO_KEY, None
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    def __init__(self, file: str, loader):
+        self.file = file
+        self.loader = loader
+        self.count = 0
+        self.cache: dict[tuple, tuple] = {}  # (tag, text, implicit) -> (value, raw text)
+
+    def fail(self, message: str, mark) -> InputError:
+        return InputError(message, self.file, mark.line + 1, mark.column + 1)
+
+    def document(self):
+        """Build the next document from the events (after its DocumentStartEvent)."""
+        loader = self.loader
+        anchors: dict[str, tuple[object, int, str | None]] = {}  # value, size, raw text
+        open_anchors: set[str] = set()
+        stack: list[_Open] = []
+        cache = self.cache
+        root = None
+        while True:
+            event = loader.get_event()
+            cls = type(event)
+            mark = event.start_mark
+            if cls is yaml.DocumentEndEvent:
+                return root
+            if cls is yaml.AliasEvent:
+                name = event.anchor
+                if name in open_anchors:
+                    raise self.fail(f"alias « *{name} » récursif (il se contient lui-même)", mark)
+                if name not in anchors:
+                    raise self.fail(f"alias « *{name} » sans ancre « &{name} » avant lui", mark)
+                value, size, raw = anchors[name]
+            elif cls is yaml.ScalarEvent:
+                text, size = event.value, 1
+                known = cache.get((event.tag, text, event.implicit))
+                if known is None:
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
+                    value = _scalar(tag, text)
+                    known = (value, None if isinstance(value, str) else text)
+                    if len(text) < 64 and len(cache) < 4096:
+                        cache[(event.tag, text, event.implicit)] = known
+                value, raw = known
+                if event.anchor is not None:
+                    self._anchor(anchors, event.anchor, (value, 1, raw), mark)
+            elif cls is yaml.SequenceStartEvent or cls is yaml.MappingStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(f"YAML trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)", mark)
+                is_map = cls is yaml.MappingStartEvent
+                out = YMap() if is_map else YList()
+                out.line, out.column = mark.line + 1, mark.column + 1
+                if is_map:
+                    out.key_pos, out.raw = {}, {}
+                else:
+                    out.item_pos, out.item_raw = [], {}
+                self._count(1, mark)
+                if event.anchor is not None:
+                    self._anchor(anchors, event.anchor, (out, 0, None), mark)
+                    open_anchors.add(event.anchor)
+                stack.append(_Open(out, event.anchor, mark, is_map))
+                continue
+            elif cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
+                done = stack.pop()
+                if done.anchor is not None:
+                    anchors[done.anchor] = (done.value, done.size, None)
+                    open_anchors.discard(done.anchor)
+                # its values were counted one by one; only aliases count a subtree again
+                self._attach(stack, done.value, done.size, None, done.start)
+                if not stack:
+                    root = done.value
+                continue
+            else:  # pragma: no cover - stream events are handled by load_documents
+                raise self.fail(f"événement YAML inattendu ({cls.__name__})", mark)
+            # a scalar or an alias: count it, then attach it
+            self._count(size, mark)
+            if not stack:
+                root = value
+            else:
+                self._attach(stack, value, size, raw, mark)
+
+    def _anchor(self, anchors, name, entry, mark) -> None:
+        if name in anchors:
+            raise self.fail(f"ancre « &{name} » définie deux fois", mark)
+        anchors[name] = entry
+
+    def _count(self, size: int, mark) -> None:
+        self.count += size
         if self.count > MAX_NODES:
-            raise InputError("document trop volumineux (trop de nœuds YAML)", self.file,
-                             node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.ScalarNode):
-            value = _scalar(node)
-            self.memo[key] = value
-            return value
-        if isinstance(node, yaml.SequenceNode):
-            out = YList()
-            out.line, out.column = node.start_mark.line + 1, node.start_mark.column + 1
-            out.item_pos = []
-            self.memo[key] = out
-            for item in node.value:
-                out.append(self.build(item))
-                out.item_pos.append((item.start_mark.line + 1, item.start_mark.column + 1))
-            return out
-        out = YMap()
-        out.line, out.column = node.start_mark.line + 1, node.start_mark.column + 1
-        out.key_pos = {}
-        self.memo[key] = out
-        for knode, vnode in node.value:
-            k = self.build(knode)
-            if not isinstance(k, (str, int, float, bool)) or k is None:
-                raise InputError("clé invalide", self.file, knode.start_mark.line + 1, knode.start_mark.column + 1)
-            if k in out:
-                raise InputError(f"clé « {k} » en double", self.file, knode.start_mark.line + 1,
-                                 knode.start_mark.column + 1)
-            out[k] = self.build(vnode)
-            out.key_pos[k] = (knode.start_mark.line + 1, knode.start_mark.column + 1,
-                              vnode.start_mark.line + 1, vnode.start_mark.column + 1)
-        return out
+            raise self.fail(f"document trop volumineux (plus de {MAX_NODES} valeurs YAML, alias compris)", mark)
+
+    def _attach(self, stack: list[_Open], value, size: int, raw, mark) -> None:
+        if not stack:
+            return
+        parent = stack[-1]
+        parent.size += size
+        out = parent.value
+        if not parent.is_map:
+            if raw is not None:
+                out.item_raw[len(out)] = raw
+            out.append(value)
+            out.item_pos.append((mark.line + 1, mark.column + 1))
+            return
+        if parent.key is _NO_KEY:  # this value is a key: a name, as written
+            if raw is not None:
+                value = raw
+            if isinstance(value, (YMap, YList)) or value is None:
+                raise self.fail("clé invalide : une clé est un nom, pas une liste ou une table", mark)
+            if value in out:
+                raise self.fail(f"clé « {value} » en double", mark)
+            parent.key, parent.key_mark = value, mark
+            return
+        key, kmark = parent.key, parent.key_mark
+        out[key] = value
+        out.key_pos[key] = (kmark.line + 1, kmark.column + 1, mark.line + 1, mark.column + 1)
+        if raw is not None:
+            out.raw[key] = raw
+        parent.key, parent.key_mark = _NO_KEY, None
 
 
 def decode(data: bytes, file: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("le fichier est encodé en UTF-16 ; enregistrez-le en UTF-8", file)
     if b"\x00" in data[:8192]:
         raise InputError("fichier binaire, pas un fichier YAML", file)
     try:
@@ -122,19 +246,29 @@ def decode(data: bytes, file: str) -> str:
 def load_documents(text: str, file: str) -> list:
     """Every document of a YAML stream, as YMap/YList/scalars with positions."""
     docs = []
-    builder = _Builder(file)
+    loader = _Loader(text)
+    builder = _Builder(file, loader)
     try:
-        for node in yaml.compose_all(text, Loader=_Loader):
-            docs.append(None if node is None else builder.build(node))
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                docs.append(builder.document())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntaxe invalide"
-        raise InputError(f"YAML invalide : {problem}", file,
+        raise InputError(f"YAML invalide : {_french(exc.problem or exc.context)}", file,
                          mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:
+        pos = exc.position if isinstance(exc.position, int) else None  # a byte offset in UTF-8
+        line = text.encode("utf-8", "surrogatepass")[:pos].count(b"\n") + 1 if pos is not None else None
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
+        raise InputError(f"YAML invalide : caractère interdit U+{char:04X} ({_french(exc.reason)})",
+                         file, line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML invalide : {exc}", file) from None
-    except RecursionError:
-        raise InputError("YAML trop profondément imbriqué", file) from None
+    finally:
+        loader.dispose()
     return docs
 
 
