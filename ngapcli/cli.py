@@ -234,6 +234,46 @@ def tariffs(
 
 
 @app.command()
+def audit(
+    paths: List[str] = typer.Argument(None, help="Fichiers ou dossiers de tournées YAML (avec « billed »), ou « - »."),
+    billed: Optional[Path] = typer.Option(None, "--billed", dir_okay=False, help="CSV des cotations facturées "
+                                          "(colonnes date, patient, time ou visit, cotation, amount facultatif) ; "
+                                          "remplace les clés « billed » des tournées."),
+    format: Format = FormatOpt,
+    strict: bool = typer.Option(False, "--strict", help="Toute différence (oubli, écart) fait échouer (code 1)."),
+    show_all: bool = typer.Option(False, "--all", help="Tableau : montre aussi les visites conformes."),
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Compare la cotation facturée de chaque visite à la cotation due : indus, oublis, écarts (code 1 si un indu)."""
+    from ngapcli import auditio
+    from ngapcli.audit import audit as run_audit
+    from ngapcli.render import audit as out
+
+    try:
+        store = _store(tariffs)
+        tours, texts = auditio.read_tours(paths or [], store)
+        orphans = []
+        if billed is not None:
+            rows = auditio.read_billed_csv(str(billed))
+            billed_rows, orphans = auditio.join_csv(rows, tours)
+        else:
+            billed_rows = auditio.billed_from_tours(tours, texts)
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    result = run_audit(tours, store, billed_rows, orphans)
+    if format is Format.table:
+        out.render_audit(result, _console(), _names(tours), show_all)
+    else:
+        from ngapcli.render import data
+
+        if format is Format.json:
+            data.write_json(out.audit_document(result), sys.stdout)
+        else:
+            data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
+    raise typer.Exit(result.exit_code(strict))
+
+
+@app.command()
 def explain(code: str = typer.Argument(..., help="Code de diagnostic (NGAP101) ou identifiant d'acte.")):
     """Explique un diagnostic ou un acte, avec sa référence."""
     from ngapcli.diagnostics import RULES

@@ -94,6 +94,15 @@ _RULES = [
     # --- remplacement -------------------------------------------------------------------------------
     Rule("NGAP160", "warning", "Remplaçant pour plus de deux titulaires", "CSP R.4312-83 ; convention 2007 art. 5.2.3",
          "Un remplaçant ne peut remplacer plus de deux infirmières en même temps."),
+    # --- ngap audit: billed against due ---------------------------------------------------------
+    Rule("NGAP201", "error", "Indu : facturé, non dû", "article de la règle indiqué pour chaque différence",
+         "Un élément facturé (acte, majoration, indemnité, forfait) n'est pas dû pour ce passage selon la NGAP : la caisse peut en réclamer le remboursement."),
+    Rule("NGAP202", "warning", "Oubli : dû, non facturé", "article de la règle indiqué pour chaque différence",
+         "Un élément dû pour ce passage (par ex. la MAU d'une injection seule) n'a pas été facturé : c'est un manque à gagner."),
+    Rule("NGAP203", "warning", "Écart : même élément, autre coefficient, taux ou valeur", "article de la règle indiqué pour chaque différence",
+         "L'élément est facturé et dû, mais pas avec le même coefficient, le même taux (50 % / 100 %) ou le même montant : l'écart est la différence facturé − dû."),
+    Rule("NGAP204", "error", "Ligne facturée non rattachée", "ngap audit, --billed",
+         "Une ligne du CSV des cotations facturées ne correspond à aucune visite des tournées (date, patient, heure ou numéro de visite), ou à plusieurs."),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

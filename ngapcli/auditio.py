@@ -1,0 +1,285 @@
+"""Inputs of `ngap audit`: tour paths (files, folders, ``-``), the ``billed`` cotation of each visit,
+and the CSV of billed lines exported by a billing program (``--billed FILE.csv``).
+
+Every fault is an :class:`InputError` with its file, line and column (exit 2).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ngapcli.audit import BilledRow, OrphanRow, visit_key
+from ngapcli.cotation import parse_cotation
+from ngapcli.errors import InputError, UsageError
+from ngapcli.model import Tour
+from ngapcli.tariffs import fold
+from ngapcli.tourfile import parse_tours, read_source
+from ngapcli.yamlnodes import MAX_FILE_BYTES
+
+TOUR_SUFFIXES = (".yaml", ".yml")
+
+
+# -- tours ----------------------------------------------------------------------------------------------
+
+def expand(paths: list[str]) -> list[str]:
+    """Files of the command line: a folder gives its ``*.yaml``/``*.yml`` files (recursively, sorted)."""
+    if not paths:
+        raise UsageError("aucun fichier de tournée ; donnez des fichiers, un dossier ou « - » pour l'entrée standard")
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.suffix.lower() in TOUR_SUFFIXES and f.is_file()
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not found:
+                raise InputError("dossier sans fichier de tournée (*.yaml, *.yml)", path)
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def read_tours(paths: list[str], store) -> tuple[list[Tour], dict[str, str]]:
+    """Tours of every path, and the text of each file (to place errors inside a billed string)."""
+    tours: list[Tour] = []
+    texts: dict[str, str] = {}
+    for path in expand(paths):
+        name, text = read_source(path)
+        texts[name] = text
+        tours.extend(parse_tours(text, name, store.act_ids, store.letters))
+    return tours, texts
+
+
+def _content_position(text: str | None, line: int | None, column: int | None) -> tuple[int | None, int | None]:
+    """(line, column) of the first character of a YAML scalar that starts at (line, column)."""
+    if text is None or line is None or column is None:
+        return line, column
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return line, column
+    here = lines[line - 1]
+    ch = here[column - 1] if 0 < column <= len(here) else ""
+    if ch in "\"'":
+        return line, column + 1
+    if ch in "|>" and line < len(lines):
+        nxt = lines[line]
+        return line + 1, len(nxt) - len(nxt.lstrip()) + 1
+    return line, column
+
+
+def billed_from_tours(tours: list[Tour], texts: dict[str, str] | None = None) -> dict[tuple, list[BilledRow]]:
+    """The ``billed`` key of every visit, parsed; an unreadable cotation is an InputError."""
+    texts = texts or {}
+    out: dict[tuple, list[BilledRow]] = {}
+    for tour in tours:
+        for p in tour.patients:
+            for v in p.visits:
+                if v.billed is None:
+                    continue
+                line, col = _content_position(texts.get(tour.file), v.billed_line, getattr(v, "billed_column", None))
+                items = parse_cotation(v.billed, tour.file, line, col)
+                out[visit_key(tour, p.id, v)] = [BilledRow(items, v.billed, tour.file, v.billed_line)]
+    return out
+
+
+# -- the CSV of a billing program ----------------------------------------------------------------------------
+
+COLUMNS = {
+    "date": "date", "jour": "date", "date_soin": "date", "date_acte": "date",
+    "patient": "patient", "patient_id": "patient", "id_patient": "patient", "id": "patient",
+    "time": "time", "heure": "time", "hour": "time",
+    "visit": "visit", "visite": "visit", "passage": "visit", "numero": "visit", "no": "visit", "n": "visit",
+    "cotation": "cotation", "cotations": "cotation", "billed": "cotation", "facture": "cotation",
+    "actes": "cotation", "code": "cotation", "codes": "cotation",
+    "amount": "amount", "montant": "amount", "total": "amount", "montant_eur": "amount",
+}
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2})\s*[:hH]\s*(\d{2})?$")
+
+
+@dataclass(slots=True)
+class CsvRow:
+    day: date
+    patient: str
+    time: str | None
+    visit: int | None
+    row: BilledRow
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError("fichier binaire, pas un CSV", name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")  # exports of French billing programs
+
+
+def _field_columns(raw: str, delimiter: str) -> list[int]:
+    """1-based column of the first character of each field of a raw CSV line (after an opening quote)."""
+    cols, i, n = [], 0, len(raw)
+    while True:
+        if i < n and raw[i] == '"':
+            cols.append(i + 2)
+            i += 1
+            while i < n:
+                if raw[i] == '"':
+                    if i + 1 < n and raw[i + 1] == '"':
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                i += 1
+        else:
+            cols.append(i + 1)
+        j = raw.find(delimiter, i)
+        if j < 0:
+            return cols
+        i = j + 1
+
+
+def _header_key(cell: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", "_", fold(cell.strip())).strip("_")
+    return COLUMNS.get(key, key)
+
+
+def read_billed_csv(path: str) -> list[CsvRow]:
+    """Rows of a CSV of billed cotations: date, patient, time or visit number, cotation, optional amount."""
+    name = path
+    try:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError("c'est un dossier, pas un fichier CSV", name)
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise InputError("fichier CSV trop volumineux", name)
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("fichier CSV introuvable", name) from None
+    except PermissionError:
+        raise InputError("lecture refusée (droits du fichier)", name) from None
+    except OSError as exc:
+        raise InputError(f"lecture impossible : {exc.strerror or exc}", name) from None
+    text = _decode(data, name)
+    raw_lines = text.splitlines()
+    first = next((l for l in raw_lines if l.strip()), "")
+    if not first:
+        raise InputError("fichier CSV vide", name, 1)
+    delimiter = max((";", "\t", ","), key=lambda d: (first.count(d), d == ";"))
+    if first.count(delimiter) == 0:
+        delimiter = ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[CsvRow] = []
+    header: list[str] | None = None
+    index: dict[str, int] = {}
+    previous_end = 0
+    try:
+        for record in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num
+            if not any(c.strip() for c in record):
+                continue
+            raw = raw_lines[line - 1] if line - 1 < len(raw_lines) else ""
+            cols = _field_columns(raw, delimiter)
+            if header is None:
+                header = [_header_key(c) for c in record]
+                for i, key in enumerate(header):
+                    if key in ("date", "patient", "time", "visit", "cotation", "amount") and key not in index:
+                        index[key] = i
+                missing = [k for k in ("date", "patient", "cotation") if k not in index]
+                if missing:
+                    raise InputError(
+                        "en-tête CSV incomplet : colonnes attendues date, patient, heure (time) ou visite (visit), "
+                        f"cotation, montant (amount, facultatif) ; manque : {', '.join(missing)}", name, line, 1)
+                continue
+            rows.append(_row(record, index, cols, name, line))
+    except csv.Error as exc:
+        raise InputError(f"CSV illisible : {exc}", name, reader.line_num) from None
+    return rows
+
+
+def _row(record: list[str], index: dict[str, int], cols: list[int], name: str, line: int) -> CsvRow:
+    def cell(key: str) -> tuple[str, int | None]:
+        i = index.get(key)
+        if i is None or i >= len(record):
+            return "", None
+        return record[i].strip(), (cols[i] + len(record[i]) - len(record[i].lstrip()) if i < len(cols) else None)
+
+    def fail(msg: str, col: int | None) -> InputError:
+        return InputError(msg, name, line, col)
+
+    text, col = cell("date")
+    m = _DATE_ISO.match(text) or _DATE_FR.match(text)
+    if not m:
+        raise fail(f"date « {text} » illisible (AAAA-MM-JJ ou JJ/MM/AAAA)", col)
+    y, mo, d = (int(m[1]), int(m[2]), int(m[3])) if _DATE_ISO.match(text) else (int(m[3]), int(m[2]), int(m[1]))
+    try:
+        day = date(y, mo, d)
+    except ValueError:
+        raise fail(f"la date {text} n'existe pas", col) from None
+    patient, col = cell("patient")
+    if not patient:
+        raise fail("patient manquant", col or 1)
+    when, col = cell("time")
+    time = None
+    if when:
+        m = _TIME.match(when)
+        if not m or int(m[1]) > 23 or int(m[2] or 0) > 59:
+            raise fail(f"heure « {when} » illisible (HH:MM)", col)
+        time = f"{int(m[1]):02d}:{int(m[2] or 0):02d}"
+    number, col = cell("visit")
+    visit = None
+    if number:
+        if not number.isdigit() or int(number) < 1:
+            raise fail(f"numéro de visite « {number} » illisible (1, 2, 3…)", col)
+        visit = int(number)
+    cot, col = cell("cotation")
+    if not cot:
+        raise fail("cotation vide", col or 1)
+    items = parse_cotation(cot, name, line, col)
+    amount_text, col = cell("amount")
+    amount = None
+    if amount_text:
+        cleaned = amount_text.replace("€", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise fail(f"montant « {amount_text} » illisible", col) from None
+        if not amount.is_finite() or amount < 0 or amount > 100_000:
+            raise fail(f"montant « {amount_text} » hors bornes", col)
+        amount = amount.quantize(Decimal("0.01"))
+    return CsvRow(day, patient, time, visit, BilledRow(items, cot, name, line, amount))
+
+
+def join_csv(rows: list[CsvRow], tours: list[Tour]) -> tuple[dict[tuple, list[BilledRow]], list[OrphanRow]]:
+    """Attach each CSV row to its visit by date and patient, then time or visit number."""
+    by_day: dict[tuple, list] = {}
+    for tour in tours:
+        for p in tour.patients:
+            for v in p.visits:
+                by_day.setdefault((v.date, p.id), []).append((visit_key(tour, p.id, v), v))
+    billed: dict[tuple, list[BilledRow]] = {}
+    orphans: list[OrphanRow] = []
+    for r in rows:
+        found = by_day.get((r.day, r.patient), [])
+        if r.time is not None:
+            found = [(k, v) for k, v in found if v.time == r.time]
+        if r.visit is not None:
+            found = [(k, v) for k, v in found if v.number == r.visit]
+        when = r.time or (f"visite {r.visit}" if r.visit else "")
+        if len(found) == 1:
+            billed.setdefault(found[0][0], []).append(r.row)
+            continue
+        if not found:
+            what = f"aucune visite du patient {r.patient} le {r.day}" + (f" ({when})" if when else "")
+            reason = what + " dans les tournées"
+        else:
+            reason = (f"{len(found)} visites du patient {r.patient} le {r.day} correspondent ; "
+                      "précisez l'heure (time) ou le numéro de visite (visit)")
+        orphans.append(OrphanRow(r.row, r.day, r.day.isoformat(), r.patient, when, reason))
+    return billed, orphans

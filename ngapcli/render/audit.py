@@ -1,0 +1,123 @@
+"""Output of `ngap audit`: JSON document, CSV of differences, and the rich table (billed | due)."""
+from __future__ import annotations
+
+from ngapcli import __version__
+from ngapcli.audit import KIND_FR, AuditResult, fr
+
+CSV_COLUMNS = ["code", "kind", "file", "nurse", "date", "patient", "visit", "time", "line", "item", "billed", "due",
+               "billed_amount", "due_amount", "amount", "article", "message", "reading"]
+
+
+def audit_document(result: AuditResult) -> dict:
+    return {
+        "ngap_version": __version__,
+        "visits": [v.as_dict() for v in result.audited],
+        "differences": [d.as_dict() for d in result.differences],
+        "warnings": [d.as_dict() for d in result.diagnostics],
+        "totals": result.totals(),
+    }
+
+
+def csv_rows(result: AuditResult) -> list[dict]:
+    rows = []
+    for d in result.differences:
+        row = d.as_dict()
+        row["billed"] = d.billed.text if d.billed else ""
+        row["due"] = d.due.text if d.due else ""
+        rows.append(row)
+    return rows
+
+
+STYLE = {"indu": "bold red", "oubli": "bold yellow", "ecart": "bold magenta", "orphelin": "bold red"}
+
+
+def render_audit(result: AuditResult, console, names: dict | None = None, show_all: bool = False) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    names = names or {}
+    audited = result.audited
+    if not audited and not result.differences:
+        console.print("Aucune cotation facturée à contrôler : ajoutez « billed » aux visites ou donnez --billed "
+                      "FICHIER.csv.")
+        return
+    for v in audited:
+        if not v.differences and not show_all:
+            continue
+        w = v.where
+        who = w["patient"] + (f" · {names[w['patient']]}" if names.get(w["patient"]) else "")
+        status = Text("conforme", style="green") if not v.differences else Text(
+            f"{len(v.differences)} différence(s)", style="bold red" if any(
+                d.kind == "indu" for d in v.differences) else "bold yellow")
+        console.print(Text.assemble(("▸ ", "dim"), (w["date"], "bold"), "  ", (who, "bold"),
+                                    f"  visite {w['visit']} · {w['time']}  ", status,
+                                    (f"  {w['file']}" + (f" · {w['nurse']}" if w["nurse"] else ""), "dim")))
+        console.print(Text.assemble(("  facturé : ", "dim"), v.billed_text or "(rien)"))
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=True)
+        table.add_column("Facturé", no_wrap=True)
+        table.add_column("€", justify="right", no_wrap=True)
+        table.add_column("Dû", no_wrap=True)
+        table.add_column("€", justify="right", no_wrap=True)
+        table.add_column("Écart €", justify="right", no_wrap=True)
+        table.add_column("Constat · article", overflow="fold", ratio=1, min_width=24)
+        for b, d in v.matched:
+            table.add_row(Text(b.text, style="dim"), Text(fr(b.amount), style="dim"), Text(d.text, style="dim"),
+                          Text(fr(d.amount), style="dim"), Text("0,00", style="dim"), Text("conforme", style="dim green"))
+        for diff in v.differences:
+            style = STYLE[diff.kind]
+            sign = "+" if diff.amount > 0 else ""
+            table.add_row(
+                Text(diff.billed.text if diff.billed else "—", style="" if diff.billed else "dim"),
+                fr(diff.billed.amount) if diff.billed else "",
+                Text(diff.due.text if diff.due else "—", style="" if diff.due else "dim"),
+                fr(diff.due.amount) if diff.due else "",
+                Text(f"{sign}{fr(diff.amount)}", style=style),
+                Text.assemble((f"{KIND_FR[diff.kind]} {diff.ngap}", style), f" · {diff.article}\n",
+                              (diff.message, "italic"),
+                              (f"\nlecture retenue : {diff.reading}" if diff.reading else "", "dim")),
+            )
+        console.print(table)
+    orphans = [d for d in result.differences if d.kind == "orphelin"]
+    for d in orphans:
+        console.print(Text.assemble((f"{KIND_FR[d.kind]} {d.ngap}", STYLE[d.kind]),
+                                    f"  {d.message} ({fr(d.amount)} €)"))
+    _totals(result, console)
+
+
+def _totals(result: AuditResult, console) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    t = result.totals()
+    summary = Table(box=box.ROUNDED, show_header=False, title="Bilan de l'audit", title_justify="left")
+    summary.add_column()
+    summary.add_column(justify="right")
+    summary.add_row("Visites contrôlées", f"{t['visits_audited']} / {t['visits']}"
+                    + (f" (conformes : {t['visits_matching']})" if t["visits_audited"] else ""))
+    summary.add_row("Montant facturé", fr_text(t["billed"]))
+    summary.add_row("Montant dû", fr_text(t["due"]))
+    summary.add_row(Text("Indus (NGAP201, à rembourser si la caisse contrôle)", style="red"),
+                    Text(fr_text(t["undue"]), style="bold red"))
+    summary.add_row(Text("Oublis (NGAP202, manque à gagner)", style="yellow"),
+                    Text(fr_text(t["forgotten"]), style="bold yellow"))
+    summary.add_row(Text("Écarts en trop / en moins (NGAP203)", style="magenta"),
+                    Text(f"+{fr_text(t['ecart_over'])} / −{fr_text(t['ecart_under'])}", style="magenta"))
+    console.print(summary)
+    if not result.differences:
+        console.print(Text("La facturation correspond à la cotation due.", style="bold green"))
+        return
+    for title, key, label in (("Par code", "by_code", "Code"), ("Par mois", "by_month", "Mois")):
+        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+        table.add_column(label)
+        for col in ("Indus €", "Oublis €", "Écarts + €", "Écarts − €", "Nombre"):
+            table.add_column(col, justify="right")
+        for k, b in t[key].items():
+            table.add_row(k, fr_text(b["undue"]), fr_text(b["forgotten"]), fr_text(b["ecart_over"]),
+                          fr_text(b["ecart_under"]), str(b["count"]))
+        console.print(table)
+
+
+def fr_text(amount: str) -> str:
+    return amount.replace(".", ",") + " €"
