@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ngapcli.cotation import KM_CODES, BilledItem, describe
+from ngapcli.cotation import CODES, KM_CODES, BilledItem, describe
 from ngapcli.model import Tour, Visit
 from ngapcli.result import Diagnostic, Result, money, num
 
@@ -74,6 +74,7 @@ DIAG_FOR = {
     "NGAP124": {"MAU"}, "NGAP125": {"MAU"}, "NGAP126": {"MCI"}, "NGAP127": {"MIE", "MCI"},
     "NGAP130": {"BSA", "BSB", "BSC"}, "NGAP131": {"IFI", "IFD"}, "NGAP132": {"IFI"}, "NGAP135": {"BSA", "BSB", "BSC"},
     "NGAP136": {"AMX"}, "NGAP004": {"IK", "IKM", "IKS"},
+    "NGAP001": set(CODES),
 }
 # those that state which reading was used where the sources disagree (rules.md)
 READINGS = ("NGAP004", "NGAP102", "NGAP120", "NGAP125", "NGAP127", "NGAP136")

@@ -72,6 +72,25 @@ def _content_position(text: str | None, line: int | None, column: int | None) ->
     return line, column
 
 
+def _source_position(text: str, line: int, column: int, value: str, offset: int) -> tuple[int, int]:
+    """(line, column) in the file of the character at ``offset`` of a scalar that starts at (line, column)
+    and may be folded over several lines: folding only changes white space, so the k-th non-blank
+    character of the value is the k-th non-blank character of the file from the start."""
+    lines = text.splitlines()
+    k = sum(1 for ch in value[:offset] if not ch.isspace())
+    ln, col = line, column
+    while ln <= len(lines):
+        here = lines[ln - 1]
+        while col <= len(here):
+            if not here[col - 1].isspace():
+                if k == 0:
+                    return ln, col
+                k -= 1
+            col += 1
+        ln, col = ln + 1, 1
+    return line, column + offset
+
+
 def billed_from_tours(tours: list[Tour], texts: dict[str, str] | None = None) -> dict[tuple, list[BilledRow]]:
     """The ``billed`` key of every visit, parsed; an unreadable cotation is an InputError."""
     texts = texts or {}
@@ -81,8 +100,14 @@ def billed_from_tours(tours: list[Tour], texts: dict[str, str] | None = None) ->
             for v in p.visits:
                 if v.billed is None:
                     continue
-                line, col = _content_position(texts.get(tour.file), v.billed_line, getattr(v, "billed_column", None))
-                items = parse_cotation(v.billed, tour.file, line, col)
+                text = texts.get(tour.file)
+                line, col = _content_position(text, v.billed_line, getattr(v, "billed_column", None))
+                try:
+                    items = parse_cotation(v.billed, tour.file, line, col)
+                except InputError as exc:
+                    if text is not None and line is not None and col is not None and exc.column is not None:
+                        exc.line, exc.column = _source_position(text, line, col, v.billed, exc.column - col)
+                    raise
                 out[visit_key(tour, p.id, v)] = [BilledRow(items, v.billed, tour.file, v.billed_line)]
     return out
 

@@ -99,7 +99,10 @@ class _Parser:
 
     def fail(self, message: str, offset: int) -> InputError:
         col = None if self.column is None else self.column + offset
-        return InputError(f"cotation facturée « {self.raw.strip()} » : {message}", self.file, self.line, col)
+        shown = " ".join(self.raw.split())
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        return InputError(f"cotation facturée « {shown} » : {message}", self.file, self.line, col)
 
     def items(self) -> list[BilledItem]:
         out: list[BilledItem] = []

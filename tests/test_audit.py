@@ -396,3 +396,11 @@ def test_example_billed_with_its_computed_cotation_matches(example, tmp_path):
     data = audit_json(copy, "--strict", code=0)
     assert data["differences"] == []
     assert data["totals"]["billed"] == data["totals"]["due"] == r.json["totals"]["amount"]
+
+
+def test_unreadable_cotation_folded_over_two_lines(tour):
+    # a folded scalar: the error points to the token's own line and column in the file
+    path = tour("date: 2025-03-10\npatients:\n  - id: P1\n    visits:\n      - time: \"10:00\"\n"
+                "        acts: [injection_sc]\n        billed: >-\n          AMI1 + MAU\n          + XX\n")
+    r = run_cli("audit", path)
+    assert r.exit_code == 2 and f"{path}:9:13:" in r.stderr, r.stderr
