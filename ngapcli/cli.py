@@ -294,6 +294,76 @@ def explain(code: str = typer.Argument(..., help="Code de diagnostic (NGAP101) o
     raise typer.Exit(0)
 
 
+class RetroBase(str, Enum):
+    fees = "fees"
+    fees_without_ik = "fees_without_ik"
+
+
+@app.command()
+def report(
+    paths: List[str] = typer.Argument(None, help="Fichiers et dossiers de tournées (*.yaml, *.yml, dossiers "
+                                      "parcourus récursivement), ou « - » : une tournée ou la sortie "
+                                      "« ngap price --format json » sur l'entrée standard."),
+    by: List[str] = typer.Option(None, "--by", help="Regroupements : day, week, month, patient, code, nurse "
+                                 "(option répétable ou liste « day,code ») ; par défaut day,patient,code,nurse."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Première date gardée (AAAA-MM-JJ)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Dernière date gardée (AAAA-MM-JJ)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table (défaut), json ou csv (une ligne "
+                                  "par groupe, puis le total)."),
+    retrocession_base: RetroBase = typer.Option(RetroBase.fees_without_ik, "--retrocession-base",
+                                                help="Base de la rétrocession due au remplaçant : fees (tous les "
+                                                "honoraires) ou fees_without_ik (hors indemnités kilométriques, "
+                                                "par défaut, comme le recommande l'ordre)."),
+    compare_tariffs: Optional[Path] = typer.Option(None, "--compare-tariffs", file_okay=False,
+                                                   help="Tarifie aussi avec ce dossier de tarifs (par exemple "
+                                                   "examples/avenant11_proposal) et montre l'écart par code et "
+                                                   "au total, en euros et en %."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Pas de barre de progression (elle ne s'affiche, "
+                               "sur la sortie d'erreur, que sur un terminal)."),
+    strict: bool = typer.Option(False, "--strict", help="Toute alerte fait échouer (code 1)."),
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Rapport sur un lot de tournées : totaux par jour, semaine, mois, patient, code et infirmière ; part AMO, part patient et franchise ; rétrocession des remplaçants.
+
+    Un fichier illisible est signalé (chemin et ligne) et les autres comptent quand même : le code de sortie est alors 2. Sinon 0 (alertes permises) ou 1 (erreur de facturation, ou toute alerte avec --strict).
+    """  # noqa: E501 - one line per paragraph: the help keeps line breaks
+    from ngapcli import report as rep
+
+    try:
+        options = rep.Options(rep.parse_by(by), rep.parse_day(date_from, "--from"), rep.parse_day(date_to, "--to"),
+                              retrocession_base.value)
+        store = _store(tariffs)
+        other = _store(compare_tariffs) if compare_tariffs else None
+        from contextlib import nullcontext
+
+        from ngapcli.render.report_table import RichProgress, want_progress
+
+        progress = RichProgress() if want_progress(quiet) else None
+        with progress or nullcontext():
+            result = rep.run(paths or [], store, options, other, str(compare_tariffs) if compare_tariffs else None,
+                             progress)
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    for f in result.skipped:
+        typer.echo(f"ignoré : {f.reason}", err=True)
+    if format is Format.table:
+        from ngapcli.render.report_table import render_report
+
+        render_report(result, _console())
+    else:
+        from ngapcli.render import data
+
+        doc = result.document()
+        if format is Format.json:
+            data.write_json(doc, sys.stdout)
+        else:
+            rows, columns = rep.csv_table(doc)
+            data.write_csv(rows, sys.stdout, columns)
+    if result.skipped:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if result.has_errors or (strict and result.has_warnings) else 0)
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

@@ -1,0 +1,169 @@
+"""`ngap report` on a terminal: the progress bar (stderr) and the tables (rich)."""
+from __future__ import annotations
+
+import os
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ngapcli.render.table import SEVERITY_FR, SEVERITY_STYLE
+from ngapcli.report import DIMENSIONS_FR, Progress, Report
+
+FORCE_PROGRESS_ENV = "NGAP_FORCE_PROGRESS"
+MAX_DIAGNOSTICS_LISTED = 20
+
+
+def stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def want_progress(quiet: bool) -> bool:
+    """A progress bar only on a terminal (stderr), never with --quiet; NGAP_FORCE_PROGRESS=1 forces it."""
+    if quiet:
+        return False
+    return os.environ.get(FORCE_PROGRESS_ENV) == "1" or stderr_is_terminal()
+
+
+class RichProgress(Progress):
+    """rich.progress on stderr: stdout stays data only."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+        # the caller checked want_progress(): the terminal test is done there, once
+        console = Console(stderr=True, force_terminal=True)
+        self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=console, transient=True)
+        self.task = None
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+        return False
+
+    def stage(self, label: str, total: int) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, visible=False)
+        self.task = self.bar.add_task(label, total=total)
+
+    def advance(self) -> None:
+        if self.task is not None:
+            self.bar.advance(self.task)
+
+
+def _euros(text: str | None) -> str:
+    return "—" if text is None else f"{text} €"
+
+
+def render_report(report: Report, console: Console) -> None:
+    doc = report.document()
+    period = doc["period"]
+    ok = sum(1 for f in doc["files"] if f["status"] == "ok")
+    title = Text.assemble(("Rapport", "bold"), f"  {ok} fichier(s) lu(s)")
+    if period["from"]:
+        title.append(f" · du {period['from']} au {period['to']}")
+    console.print(title)
+    skipped = [f for f in doc["files"] if f["status"] == "skipped"]
+    for f in skipped:
+        console.print(Text.assemble(("ignoré ", "bold red"), f["reason"] or f["path"]))
+
+    t = doc["totals"]
+    summary = Table(box=box.ROUNDED, show_header=False, title="Totaux", title_justify="left")
+    summary.add_column()
+    summary.add_column(justify="right")
+    summary.add_row(Text("Montant facturé", style="bold"), Text(_euros(t["amount"]), style="bold"))
+    summary.add_row("Part AMO", _euros(t["amo"]))
+    summary.add_row("  dont franchise déduite par l'AMO", _euros(t["franchise"]))
+    summary.add_row("  AMO versée après franchise", _euros(t["amo_net"]))
+    summary.add_row("Part patient / complémentaire", _euros(t["patient_share"]))
+    summary.add_row(Text("Lignes", style="dim"), Text(str(t["lines"]), style="dim"))
+    console.print(summary)
+
+    compare = "comparison" in doc
+    for dim in doc["by"]:
+        rows = [g for g in doc["groups"] if g["by"] == dim]
+        table = Table(box=box.SIMPLE_HEAD, title=f"Par {DIMENSIONS_FR[dim]}", title_justify="left")
+        table.add_column(DIMENSIONS_FR[dim].capitalize())
+        for col in ("Montant", "AMO", "Franchise", "Patient", "Lignes"):
+            table.add_column(col, justify="right")
+        if compare:
+            table.add_column("Comparé", justify="right")
+            table.add_column("Écart", justify="right")
+        for g in rows:
+            cells = [g["key"], g["amount"], g["amo"], g["franchise"], g["patient_share"], str(g["lines"])]
+            if compare:
+                cells += [g["compared"], _signed(g["difference"], g["percent"])]
+            table.add_row(*cells)
+        console.print(table)
+
+    if doc["retrocession"]:
+        base = ("honoraires hors IK (recommandation de l'ordre)" if report.options.retrocession_base == "fees_without_ik"
+                else "tous les honoraires, IK comprises")
+        console.print(Text(f"Rétrocession aux remplaçants — base : {base}", style="bold"))
+        for r in doc["retrocession"]:
+            fee = "taux de frais de cabinet absent" if r["fee_percent"] is None else f"frais de cabinet {r['fee_percent']} %"
+            console.print(Text.assemble(
+                f"  {r['remplacant']} pour {r['titulaire']}, du {r['from']} au {r['to']} : base {r['base_amount']} €, "
+                f"{fee} → ", (f"{_euros(r['amount'])}", "bold")))
+        console.print()
+
+    if compare:
+        c = doc["comparison"]
+        table = Table(box=box.SIMPLE_HEAD, title=f"Comparaison avec les tarifs de {c['tariffs']}",
+                      title_justify="left")
+        for col in ("Code", "Actuel", "Comparé", "Écart"):
+            table.add_column(col, justify="left" if col == "Code" else "right")
+        for r in c["by_code"]:
+            table.add_row(r["code"], r["amount"], r["compared"], _signed(r["difference"], r["percent"]))
+        tot = c["total"]
+        table.add_row(Text("Total", style="bold"), tot["amount"], tot["compared"],
+                      Text(_signed(tot["difference"], tot["percent"]), style="bold"))
+        console.print(table)
+
+    for note in doc["notes"]:
+        console.print(Text.assemble(("note ", "cyan"), note))
+    _diagnostics(doc["warnings"], console)
+
+
+def _signed(diff: str, percent: str | None) -> str:
+    sign = "+" if not diff.startswith("-") else ""
+    pct = "" if percent is None else f" ({'+' if not percent.startswith('-') else ''}{percent} %)"
+    return f"{sign}{diff} €{pct}"
+
+
+def _diagnostics(warnings: list[dict], console: Console) -> None:
+    if not warnings:
+        return
+    if len(warnings) <= MAX_DIAGNOSTICS_LISTED:
+        for d in warnings:
+            where = (d["file"] or "") + (f":{d['line']}" if d["line"] else "")
+            who = " · ".join(x for x in (d["patient"], d["date"], d["time"]) if x)
+            console.print(Text.assemble((f"{SEVERITY_FR.get(d['severity'], d['severity'])} {d['code']}",
+                                         SEVERITY_STYLE.get(d["severity"], "")), f"  {where}",
+                                        (f"  {who}" if who else "", "dim"), "\n  ", d["message"]))
+        return
+    counts: dict[tuple[str, str], int] = {}
+    for d in warnings:
+        counts[(d["code"], d["severity"])] = counts.get((d["code"], d["severity"]), 0) + 1
+    table = Table(box=box.SIMPLE_HEAD, title=f"Diagnostics ({len(warnings)}) — le détail : --format json",
+                  title_justify="left")
+    table.add_column("Code")
+    table.add_column("Gravité")
+    table.add_column("Nombre", justify="right")
+    table.add_column("Titre", overflow="fold")
+    from ngapcli.diagnostics import RULES
+
+    for (code, severity), n in sorted(counts.items()):
+        r = RULES.get(code)
+        table.add_row(code, Text(SEVERITY_FR.get(severity, severity), style=SEVERITY_STYLE.get(severity, "")),
+                      str(n), r.title if r else "")
+    console.print(table)
