@@ -198,3 +198,23 @@ def test_explain_and_check(tour):
     r = run_cli("check", path, "--format", "json")
     assert r.exit_code == 0 and [w["code"] for w in r.json["warnings"]] == ["NGAP101"]
     assert run_cli("price", path, "--strict", "--format", "json").exit_code == 1
+
+
+def test_each_dependence_passage_of_a_sunday_gets_the_sunday_majoration(tour):
+    # art. 14 majorations are per passage, and the IFI text cumulates them with IFI: the evening
+    # passage (care under the forfait, no AMX act) gets F as well as the morning one.
+    path = tour("""
+        date: 2025-03-09
+        patients:
+          - id: D1
+            age: 90
+            bsi: BSB
+            prescription: {daily: true}
+            visits:
+              - {time: "09:00", acts: []}
+              - {time: "18:00"}
+    """)
+    data = price_json(path)
+    assert [(l["time"], l["amount"]) for l in lines_of(data, code="F")] == [("09:00", "8.50"), ("18:00", "8.50")]
+    # BSB 18.20 + 2 × (F 8.50 + IFI 2.75)
+    assert total(data) == Decimal("40.70")

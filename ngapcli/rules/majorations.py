@@ -50,7 +50,7 @@ def time_majoration(p: Passage, store, diags: Diagnostics, add) -> None:
     """N or F, never both on one passage (DG art. 14)."""
     rules = store.rules
     billed = p.billed_items
-    if not billed and p.forfait is None:
+    if not p.has_care:
         return
     if billed and all(any(i.has(g) for g in NO_MAJORATION) for i in billed):
         if night_key(p, rules) or sunday_reason(p, store):
@@ -82,7 +82,7 @@ def mci(p: Passage, store, diags: Diagnostics, add) -> bool:
         return False
     billed = p.billed_items
     plc = any(i.act and i.act.gives_mci for i in billed)
-    palliative = p.patient.palliative and (billed or p.forfait is not None)
+    palliative = p.patient.palliative and p.has_care
     if not (plc or palliative):
         return False
     if any(i.has("bilan_plaie") for i in billed):
@@ -117,7 +117,7 @@ def mau(p: Passage, store, diags: Diagnostics, add, has_mci: bool, forfait_day: 
 
 
 def mie(p: Passage, store, diags: Diagnostics, add, has_mci: bool) -> None:
-    if not (p.billed_items or p.forfait):
+    if not p.has_care:
         return
     age = p.patient.age_on(p.day, p.tour.date)
     if age is None or age >= 7 or store.value("MIE", p.day, p.tour.zone) is None:

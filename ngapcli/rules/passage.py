@@ -63,6 +63,11 @@ class Passage:
         return self.visit.place == "home"
 
     @property
+    def has_care(self) -> bool:
+        """Something is billed in this passage: an act, or dependence care under the day's forfait."""
+        return self.dependence or self.forfait is not None or any(i.billed for i in self.items)
+
+    @property
     def billed_items(self) -> list[Item]:
         return [i for i in self.items if i.billed]
 

@@ -49,7 +49,7 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
     if not p.home:
         return
     billed = p.billed_items
-    if not billed and p.forfait is None and not p.dependence:
+    if not p.has_care:
         return
     if billed and all(any(i.has(g) for g in NO_TRAVEL) for i in billed):
         if any(i.has("perfusion_organisation") for i in billed):
