@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ngapcli.result import Line, money
+from ngapcli.result import Line, money, num
 from ngapcli.rules.passage import Diagnostics, Passage
 
 NO_TRAVEL = ("perfusion_organisation", "telesoin", "death_certificate")
@@ -78,7 +78,7 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
     if km is not None:
         code = rules["ik"]["code"][p.tour.nurse.terrain]
         p.travel.append(make_line(p, code, "travel", "Indemnités kilométriques",
-                                  f"art. 13 C : {km} km aller-retour après abattement", quantity=km))
+                                  f"art. 13 C : {num(km)} km aller-retour après abattement", quantity=km))
 
 
 def cap_ik(lines: list[Line], store, diags: Diagnostics, where) -> list[Line]:
