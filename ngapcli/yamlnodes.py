@@ -72,6 +72,14 @@ _PROBLEMS = {
 }
 
 
+# where an unclosed construct started: worth telling, the fault is often there
+_OPENED = {
+    "while scanning a quoted scalar": "guillemet ouvert ligne {}",
+    "while parsing a flow sequence": "« [ » ouvert ligne {}",
+    "while parsing a flow mapping": "« {{ » ouvert ligne {}",
+}
+
+
 def _french(problem: str | None) -> str:
     if not problem:
         return "syntaxe invalide"
@@ -257,7 +265,11 @@ def load_documents(text: str, file: str) -> list:
                 docs.append(builder.document())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise InputError(f"YAML invalide : {_french(exc.problem or exc.context)}", file,
+        message = _french(exc.problem or exc.context)
+        opened = _OPENED.get(exc.context or "")
+        if opened and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            message += " ; " + opened.format(exc.context_mark.line + 1)
+        raise InputError(f"YAML invalide : {message}", file,
                          mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
     except yaml.reader.ReaderError as exc:
         pos = exc.position if isinstance(exc.position, int) else None  # a byte offset in UTF-8
