@@ -230,6 +230,9 @@ def _majorations(p: Passage, store: TariffStore, diags: Diagnostics, forfait_day
         unit = store.value(key, passage.day, passage.tour.zone)
         if unit is None:
             return
+        doubt = store.series[key].uncertain
+        if doubt:
+            why = f"{why} — lecture retenue : {doubt}"
         passage.majorations.append(_line(passage, store.code(key), "majoration", Decimal(1), 100, Decimal(1),
                                          unit, money(unit), None, label, why, passage.visit.line))
 
