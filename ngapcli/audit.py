@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from ngapcli.cotation import CODES, KM_CODES, BilledItem, describe
@@ -311,7 +310,6 @@ def _unit(store, item: BilledItem, av: AuditedVisit, due_n: Entry | None) -> Dec
 
 
 def _billed_entries(av: AuditedVisit, store) -> list[Entry]:
-    zone, day = av.tour.zone, av.visit.date
     due_n = next((e for e in av.due if e.code == "N"), None)
     out = []
     for row in av.rows:

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ngapcli import __version__
-from ngapcli.diagnostics import rule
 from ngapcli.errors import InputError, UsageError
 from ngapcli.result import ZERO, Diagnostic, Line, Result, money
 
@@ -413,8 +412,6 @@ class Aggregator:
             if nurse is not None and nurse.replaces:
                 self._retro(nurse, line)
         self.diagnostics.extend(d for d in result.diagnostics if opts.keeps(d.date))
-        if tours:
-            self.diagnostics.extend(self._too_many_titulaires(tours, result.diagnostics))
 
     # franchise ----------------------------------------------------------------------------------------
     def _franchise(self, lines: list[Line], where: dict | None) -> list[Decimal]:
@@ -473,32 +470,6 @@ class Aggregator:
         r.fees += line.amount
         if line.code not in IK_CODES:
             r.fees_without_ik += line.amount
-
-    def _too_many_titulaires(self, tours: list, found: list[Diagnostic]) -> list[Diagnostic]:
-        """NGAP160: a remplaçant for more than two titulaires on one day (CSP R.4312-83), across files."""
-        days: dict[tuple[str, date], dict[str, tuple[str, int | None]]] = defaultdict(dict)
-        for t in tours:
-            if not t.nurse.replaces:
-                continue
-            who = t.nurse.name or f"{t.file}#{t.document}"
-            for p in t.patients:
-                for v in p.visits:
-                    if self.options.keeps(v.date.isoformat()):
-                        days[(who, v.date)].setdefault(t.nurse.replaces, (t.file, t.line))
-        already = {(d.date, d.file) for d in found if d.code == "NGAP160"}
-        out = []
-        r = rule("NGAP160")
-        for (who, day), titulaires in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            if len(titulaires) <= 2:
-                continue
-            file, line = list(titulaires.values())[2]
-            if (day.isoformat(), file) in already:
-                continue
-            names = ", ".join(titulaires)
-            out.append(Diagnostic("NGAP160", r.severity,
-                                  f"{who} remplace {len(titulaires)} titulaires le {day} ({names}) : au plus deux "
-                                  "à la fois.", r.reference, file, line, None, day.isoformat(), None))
-        return out
 
     # output -----------------------------------------------------------------------------------------------
     def groups_list(self) -> list[dict]:

@@ -954,3 +954,19 @@ def test_clean_tour_exit_0(tour):
                 acts: [injection_sc]
         """)
     assert run_cli("price", path, "--format", "json", "--strict").exit_code == 0
+
+
+def test_remplacant_for_three_titulaires_in_one_price_run(tour):
+    # CSP R.4312-83: at most two titulaires at a time; `ngap price` sees it across documents too
+    docs = "---\n".join(f"""date: 2026-01-12
+nurse: {{name: Zoé Remy, replaces: {who}}}
+patients:
+  - id: {pid}
+    visits: [{{time: "{t}", acts: [injection_sc]}}]
+""" for who, pid, t in (("Anne A", "Z1", "08:00"), ("Bruno B", "Z2", "09:00"), ("Chloé C", "Z3", "10:00")))
+    path = tour(docs)
+    data = price_json(path)
+    w = [x for x in data["warnings"] if x["code"] == "NGAP160"]
+    assert len(w) == 1 and w[0]["date"] == "2026-01-12" and w[0]["line"] == 13
+    two = tour("---\n".join(docs.split("---\n")[:2]))
+    assert "NGAP160" not in codes(price_json(two))

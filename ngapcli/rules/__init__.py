@@ -7,7 +7,7 @@ forfait and the IFI count, then majorations, travel, and per nurse and day the I
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from ngapcli.model import Tour
@@ -31,6 +31,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
             _majorations(p, store, diags, forfait_days)
     _travel(chrono, store, diags, forfait_days)
     _cap_ik(chrono, store, diags)
+    _remplacements(tours, diags)
     result = Result(diagnostics=diags.items)
     for p in passages:
         rate = store.amo_rate(p.patient.coverage, p.tour.zone)
@@ -286,6 +287,21 @@ def _cap_ik(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> No
         for l in capped:
             p = owner.get(id(l)) or _owner_of(l, pairs)
             p.travel.append(l)
+
+
+def _remplacements(tours: list[Tour], diags: Diagnostics) -> None:
+    """A remplaçant replaces at most two titulaires at a time (CSP R.4312-83; convention art. 5.2.3)."""
+    days: dict = defaultdict(dict)
+    for t in tours:
+        if t.nurse.replaces:
+            who = t.nurse.name or f"{t.file}#{t.document}"
+            for day in sorted({v.date for p in t.patients for v in p.visits}):
+                days[(who, day)].setdefault(t.nurse.replaces, (t.file, t.line))
+    for (who, day), titulaires in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(titulaires) > 2:
+            file, line = list(titulaires.values())[2]
+            diags.add("NGAP160", f"{who} remplace {len(titulaires)} titulaires le {day} ({', '.join(titulaires)}) : "
+                      "au plus deux à la fois.", line=line, file=file, day=day)
 
 
 def _owner_of(line: Line, pairs) -> Passage:

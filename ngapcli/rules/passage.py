@@ -86,9 +86,11 @@ class Diagnostics:
         self._seen: set[tuple] = set()
 
     def add(self, code: str, message: str, p: Passage | None = None, line: int | None = None,
-            *, file: str = "", once: bool = False) -> None:
+            *, file: str = "", once: bool = False, day=None) -> None:
         r = rule(code)
         d = Diagnostic(code, r.severity, message, r.reference, file)
+        if day is not None:
+            d.date = day.isoformat()
         if p is not None:
             d.file = p.tour.file
             d.line = line if line is not None else p.visit.line

@@ -63,7 +63,7 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
             diags.add("NGAP132", "Pas d'IFI : ni forfait BSA/BSB/BSC ni DI du BSI facturé ce jour au patient.", p)
             return
         if ifi_count.get(key, 0) >= rules["bsi"]["max_ifi_per_day"]:
-            diags.add("NGAP131", f"Passage de dépendance au-delà du 4e de la journée : ni IFI ni IFD (art. 13).", p)
+            diags.add("NGAP131", "Passage de dépendance au-delà du 4e de la journée : ni IFI ni IFD (art. 13).", p)
             return
         ifi_count[key] = ifi_count.get(key, 0) + 1
         p.travel.append(make_line(p, "IFI", "travel", "Indemnité forfaitaire infirmière",
