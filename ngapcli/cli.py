@@ -29,7 +29,7 @@ class Format(str, Enum):
 
 
 TariffsOpt = typer.Option(None, "--tariffs", help="Dossier de tarifs à utiliser à la place de celui fourni "
-                          "(par exemple les valeurs d'un nouvel avenant).", file_okay=False)
+                          "(par exemple les valeurs d'un nouvel avenant).")
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="table (défaut), json ou csv.")
 
 
@@ -314,7 +314,7 @@ def report(
                                                 help="Base de la rétrocession due au remplaçant : fees (tous les "
                                                 "honoraires) ou fees_without_ik (hors indemnités kilométriques, "
                                                 "par défaut, comme le recommande l'ordre)."),
-    compare_tariffs: Optional[Path] = typer.Option(None, "--compare-tariffs", file_okay=False,
+    compare_tariffs: Optional[Path] = typer.Option(None, "--compare-tariffs",
                                                    help="Tarifie aussi avec ce dossier de tarifs (par exemple "
                                                    "examples/avenant11_proposal) et montre l'écart par code et "
                                                    "au total, en euros et en %."),

@@ -416,8 +416,6 @@ def test_tariffs_nan_value(tmp_path):
     check_refusal(Case([], str(folder), None, "AMI"), result.exit_code, result.stdout, result.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: `--tariffs FILE` (a file, not a folder) is refused by click "
-                   "in English (« Invalid value for '--tariffs' … is a file ») in a usage box, not in French")
 def test_tariffs_option_given_a_file(tmp_path):
     tour = _write(tmp_path / "tour.yaml", HEAD + VISIT)
     result = invoke(["price", str(tour), "--tariffs", str(tour)])
