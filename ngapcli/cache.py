@@ -1,0 +1,74 @@
+"""A small on-disk cache for data that is costly to build and cheap to unpickle (the tariff store).
+
+Building the tariff store means parsing ~2 000 lines of YAML with PyYAML's constructor: ~40 ms, a
+quarter of a cold start. The built store is pickled in the user's cache folder (``$NGAP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/ngap`` or ``~/.cache/ngap``), under a key made of the contents of the data files,
+their folder, the source of the code that builds them and the Python version: any change to a tariff
+file or to that code is a miss, never a stale hit. ``NGAP_CACHE_DIR=off`` (or empty) disables the cache.
+A cache that cannot be read or written is ignored: the data is then built as if there were none.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+ENV = "NGAP_CACHE_DIR"
+KEEP = 32                 # entries kept; the oldest are removed when a new one is written
+_OFF = ("", "0", "off", "no", "false", "none")
+
+
+def folder() -> Path | None:
+    env = os.environ.get(ENV)
+    if env is not None:
+        return None if env.strip().lower() in _OFF else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ngap"
+
+
+def key(kind: str, where: Path, files: list[Path]) -> str:
+    """A digest of the folder, the Python version and the bytes of each file (missing ones included)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{kind}\0{sys.version}\0{where.resolve()}\0".encode())
+    for f in files:
+        h.update(f"\0{f.name}\0".encode())
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"\0missing\0")
+    return f"{kind}-{h.hexdigest()}"
+
+
+def get(name: str):
+    base = folder()
+    if base is None:
+        return None
+    try:
+        with open(base / f"{name}.pickle", "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a missing, partial or foreign cache entry is a miss
+        return None
+
+
+def put(name: str, value) -> None:
+    base = folder()
+    if base is None:
+        return
+    try:
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, base / f"{name}.pickle")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        entries = sorted(base.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a read-only or full disk only costs the next start
+        return
