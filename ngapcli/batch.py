@@ -52,17 +52,20 @@ from ngapcli.errors import InputError
 
 MIN_BYTES_PER_WORKER = 2 * 1024 * 1024   # below ~2 MB of YAML (~10 000 visits) a process does not pay
 AHEAD = 4                                # chunks queued per worker process
+BEHIND = None                            # parsed chunks waiting that make workers price too (None: workers + 1)
 
 
 # -- events -----------------------------------------------------------------------------------------------
 
 @dataclass
 class Read:
-    """A source was scanned (pass 1). ``error``: it cannot be read and will not be priced."""
+    """A source was scanned (pass 1). ``error``: it cannot be read and will not be priced; ``claimed``:
+    ``special`` took it (it comes back alone, already priced)."""
     index: int
     source: Any
     name: str
     error: InputError | None = None
+    claimed: bool = False
 
 
 @dataclass
@@ -226,18 +229,33 @@ def _parse_chunk(task) -> tuple[list, list]:
     return tours, errors
 
 
-def _work(task) -> bytes:
-    """In a worker process: parse a chunk, give it back pickled (the main process prices it)."""
-    return _dumps(_parse_chunk(task))
-
-
-def _finish(chunk: list[int], parsed: tuple[list, list], days, store, compare) -> Chunk:
+def _price(parsed: tuple[list, list], store, compare) -> tuple:
+    """(tours, errors, result, compared, compare error) of a parsed chunk."""
     from ngapcli.result import Result
     from ngapcli.rules import price
 
     tours, errors = parsed
     result = price(tours, store) if tours else Result()
-    compared = compare(tours) if compare is not None and tours else None
+    compared, compare_error = None, None
+    if compare is not None and tours:
+        try:
+            compared = compare(tours)
+        except InputError as exc:
+            compare_error = _error(exc)
+    return tours, errors, result, compared, compare_error
+
+
+def _work(task) -> bytes:
+    """In a worker process: parse a chunk, and price it too when the main process asks (it is behind)."""
+    items, allowed, full = task
+    parsed = _parse_chunk((items, allowed))
+    return _dumps(_price(parsed, _STATE["store"], _STATE["compare"]) if full else parsed)
+
+
+def _event(chunk: list[int], priced: tuple, days) -> Chunk:
+    tours, errors, result, compared, compare_error = priced
+    if compare_error is not None:
+        raise InputError(*compare_error)
     return Chunk(chunk, tours, result, compared, [(i, InputError(*e)) for i, e in errors], days)
 
 
@@ -282,7 +300,7 @@ def iter_priced(sources: Iterable, store, *, workers: int | None = None,
             if mine is not None:
                 claimed[index] = mine
                 plan[index] = (path, None, frozenset(date.fromisoformat(l.date) for l in mine.lines))
-                yield Read(index, src, name)
+                yield Read(index, src, name, claimed=True)
                 continue
             days = scan_days(text)
             if days is None or (limited_re is not None and limited_re.search(text)):
@@ -322,27 +340,40 @@ def iter_priced(sources: Iterable, store, *, workers: int | None = None,
             if chunk[0] in claimed:
                 yield Chunk(chunk, None, claimed.pop(chunk[0]), days=span(chunk))
             else:
-                yield _finish(chunk, _parse_chunk(task(chunk)), span(chunk), store, compare)
+                yield _event(chunk, _price(_parse_chunk(task(chunk)), store, compare), span(chunk))
         return
-    yield from _parallel(todo, claimed, task, span, n, store, compare)
+    yield from _parallel(todo, claimed, task, span, n - 1, store, compare)
 
 
 def _parallel(todo: deque, claimed: dict, task, span, processes: int, store, compare) -> Iterator[Chunk]:
-    """Chunks in date order: worker processes parse the chunks queued ahead (parsing is half of the work)
-    and the main process prices them as they come (pricing a chunk needs its tours only, and sending
-    tours is cheaper than sending priced lines). When the next chunk is not parsed yet, the main process
-    parses the next queued one itself."""
+    """Chunks in date order, ``processes`` worker processes and the main process sharing the work.
+
+    The main process prices every chunk (and the caller sums it) while the workers parse the chunks
+    queued ahead: parsing is about half of the work, and sending parsed tours costs less than sending
+    priced lines. The work is balanced both ways: when the next chunk is not parsed yet, the main
+    process parses the next queued one itself; when parsed chunks wait for the main process, the next
+    ones are sent to the workers to be priced there too."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pending: deque = deque()        # (chunk, Future | parsed tuple | None when claimed), in date order
-    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(store, None)) as pool:
+    pending: deque = deque()        # [chunk, Future | parsed | priced | None when claimed], in date order
+    window = processes * AHEAD
+    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(store, compare)) as pool:
         def fill():
-            while todo and len(pending) < processes * AHEAD:
+            waiting = 0                  # parsed chunks at the front, waiting for the main process
+            for _, job in pending:
+                if not (isinstance(job, Future) and job.done()):
+                    break
+                waiting += 1
+            while todo and len(pending) < window:
                 chunk = todo.popleft()
-                pending.append((chunk, None if chunk[0] in claimed else pool.submit(_work, task(chunk))))
+                if chunk[0] in claimed:
+                    pending.append((chunk, None))
+                else:
+                    full = waiting >= (processes + 1 if BEHIND is None else BEHIND)
+                    pending.append((chunk, pool.submit(_work, (*task(chunk), full))))
 
         fill()
         while pending:
@@ -356,8 +387,10 @@ def _parallel(todo: deque, claimed: dict, task, span, processes: int, store, com
             if job is None:
                 yield Chunk(chunk, None, claimed.pop(chunk[0]), days=span(chunk))
                 continue
-            parsed = pickle.loads(job.result()) if isinstance(job, Future) else job
-            yield _finish(chunk, parsed, span(chunk), store, compare)
+            done = pickle.loads(job.result()) if isinstance(job, Future) else job
+            if len(done) == 2:               # parsed only: price it here
+                done = _price(done, store, compare)
+            yield _event(chunk, done, span(chunk))
 
 
 def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) -> list[list[int]]:

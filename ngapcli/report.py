@@ -604,50 +604,36 @@ def run(paths: list[str], store, options: Options, compare_store=None, compare_d
     agg.notes.extend(notes)
     cmp_agg = Aggregator(options, None) if compare_store is not None else None
 
-    # pass 1: the dates of each file, nothing else kept
-    progress.stage("Lecture des tournées", len(sources))
-    days: dict[int, frozenset[date]] = {}
-    priced: set[int] = set()
-    for i, src in enumerate(sources):
-        try:
-            tours, result = _read(src, store)
-        except InputError as exc:
-            src.status.skip(str(exc))
-        else:
-            if result is not None:
-                if compare_store is not None:
-                    raise UsageError("--compare-tariffs demande des tournées YAML : la sortie JSON de "
-                                     "« ngap price » est déjà tarifée")
-                priced.add(i)
-                days[i] = frozenset(date.fromisoformat(l.date) for l in result.lines)
-            else:
-                days[i] = frozenset(v.date for t in tours for p in t.patients for v in p.visits)
-            del tours, result
-        progress.advance()
+    # each file parsed once, priced by chunks of shared days, in worker processes for big batches:
+    # ngapcli.batch (which also joins the chunks holding a patient's acts limited per month or year)
+    from functools import partial
 
-    # pass 2: one chunk of files sharing days at a time
-    chunks = _chunks(days, priced)
-    progress.stage("Tarification", sum(len(c) for c in chunks))
-    for chunk in chunks:
-        tours: list = []
-        for i in chunk:
-            src = sources[i]
-            try:
-                t, result = _read(src, store)
-            except InputError as exc:  # the file changed between the two passes
-                src.status.skip(str(exc))
-                progress.advance()
-                continue
-            if result is not None:
-                agg.add(result, None)
-            tours.extend(t)
+    from ngapcli import batch
+
+    compare = None if compare_store is None else partial(_price_compared, store=compare_store,
+                                                         compare_dir=compare_dir, price=price)
+    progress.stage("Lecture des tournées", len(sources))
+    for event in batch.iter_priced(sources, store, special=priced_json, compare=compare):
+        if isinstance(event, batch.Read):
+            if event.error is not None:
+                event.source.status.skip(str(event.error))
+            elif event.claimed and compare_store is not None:
+                raise UsageError("--compare-tariffs demande des tournées YAML : la sortie JSON de "
+                                 "« ngap price » est déjà tarifée")
             progress.advance()
-        if not tours:
-            continue
-        agg.add(price(tours, store), tours)
-        if compare_store is not None:
-            cmp_agg.add(_price_compared(tours, compare_store, compare_dir, price), tours)
-        del tours
+        elif isinstance(event, batch.Planned):
+            progress.stage("Tarification", event.files)
+        else:
+            for i, exc in event.errors:
+                sources[i].status.skip(str(exc))
+            if event.tours is None:
+                agg.add(event.result, None)
+            elif event.tours:
+                agg.add(event.result, event.tours)
+                if cmp_agg is not None:
+                    cmp_agg.add(event.compared, event.tours)
+            for _ in event.indexes:
+                progress.advance()
     return Report(options, statuses, agg, cmp_agg, compare_dir)
 
 

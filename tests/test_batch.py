@@ -124,8 +124,9 @@ def test_scan_days_gives_up_when_the_text_is_not_plain(text):
     assert batch.scan_days(text) is None
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_chunks_price_exactly_like_one_call(tmp_path, store, workers):
+@pytest.mark.parametrize("workers, behind", [(1, None), (2, None), (3, 0)])
+def test_chunks_price_exactly_like_one_call(tmp_path, store, workers, behind, monkeypatch):
+    monkeypatch.setattr(batch, "BEHIND", behind)     # 0: the workers price every chunk they parse
     paths = _cabinet(tmp_path)
     expected = assert_same(paths, store, workers)
     codes = {d.code for d in expected.diagnostics}
