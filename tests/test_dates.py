@@ -282,12 +282,8 @@ def test_date_after_the_last_check_is_ngap002(tour):
     assert run_cli("price", stale_path).exit_code == 0  # an info: priced
 
 
-# -- a known fault (xfail: reported to the lead) ----------------------------------------------------------------
+# -- a fault found by these tests, fixed ------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="rules/__init__.py _price_acts: a free cotation whose letter has no value "
-               "at the date (TMI before 2023-03-23, AMX before 2020, CDC before 2025-06-29) is priced 0.00 € "
-               "at rate 100 with no diagnostic (`store.value(...) or 0`), and IFD/MAU are added around it: "
-               "2020-01-10, [{cotation: \"TMI 1\"}] at home → TMI 0.00 (100 %) + IFD 2.50, no warning")
 def test_free_cotation_without_a_value_at_that_date_is_not_billed_silently(tour):
     data = _price(tour(tiny(date(2020, 1, 10), acts='[{cotation: "TMI 1"}]')))
     tmi = [l for l in data["lines"] if l["code"] == "TMI"]

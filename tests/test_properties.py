@@ -44,10 +44,8 @@ def settings_(n: int, shrink: bool = True):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-# Known rules faults (reported to the lead). Each property runs twice: on every tour, marked xfail(strict)
-# with the minimal example, and on the tours without the feature that triggers the fault, so that the
-# property keeps guarding everything else meanwhile. When a fault is fixed, the strict xfail fails:
-# remove the marker and the exclusion.
+# Rules faults these properties found, now fixed: each text keeps the minimal example, which stays as an
+# @example of the property that found it (a regression test).
 HOUSEHOLD_ORDER = ("rules/travel.py: the travel of a household is decided by the patient listed first. "
                    "date 2025-03-10; P1 {household: H1, prescription: {home: false}} and P2 {household: H1}, "
                    "both at 10:00 with [injection_sc]: listed P1, P2 → 9.00 € (no IFD, NGAP110 for P1); "
@@ -299,7 +297,6 @@ def test_one_principal_act_under_11b(docs):
     check_one_principal_act(docs)
 
 
-@pytest.mark.xfail(strict=True, reason=GROUP_5BIS_LABEL)
 @settings_(150, shrink=False)
 @example([{"date": "2025-03-10", "patients": [{"id": "P1", "visits": [{"time": "10:00", "acts": [
     "surveillance_glycemie_insuline", "injection_insuline", "prelevement_aseptique"]}]}]}])
@@ -326,7 +323,6 @@ def test_order_of_patients_visits_and_acts_does_not_matter(pair):
 _TIE = "date: 2025-03-10\npatients:\n  - {id: P1, visits: [{time: '10:00', place: office, acts: [%s]}]}\n"
 
 
-@pytest.mark.xfail(strict=True, reason=TIE_ORDER)
 @settings_(120, shrink=False)
 @example((_TIE % "ais_surveillance_hebdomadaire, pansement_brulure_etendue",
           _TIE % "pansement_brulure_etendue, ais_surveillance_hebdomadaire"))
@@ -343,7 +339,6 @@ _P1 = '  - {id: P1, household: H1, prescription: {home: false}, visits: [{time: 
 _P2 = '  - {id: P2, household: H1, visits: [{time: "10:00", acts: [injection_sc]}]}\n'
 
 
-@pytest.mark.xfail(strict=True, reason=HOUSEHOLD_ORDER)
 @settings_(120, shrink=False)
 @example(("date: 2025-03-10\npatients:\n" + _P1 + _P2, "date: 2025-03-10\npatients:\n" + _P2 + _P1))
 @given(tour_and_shuffle(exclude=GROUP_5BIS, no_ties=True))
@@ -411,7 +406,6 @@ def test_json_csv_and_table_agree(docs):
     check_formats(docs)
 
 
-@pytest.mark.xfail(strict=True, reason=TABLE_DAY_SPLIT)
 @settings_(25, shrink=False)
 @example('date: 2025-03-10\npatients:\n'
          '  - {id: P1, visits: [{time: "10:00", acts: [injection_sc]}, '

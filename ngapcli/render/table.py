@@ -44,7 +44,8 @@ def _coef_text(l) -> str:
 def render_price(result: Result, console: Console, patient_names: dict | None = None) -> None:
     names = patient_names or {}
     key = lambda l: (l.file, l.nurse, l.date)  # noqa: E731
-    for (file, nurse, day), day_lines in groupby(result.lines, key=key):
+    lines = sorted(result.lines, key=key)  # stable: a day is printed once, its patients in file order
+    for (file, nurse, day), day_lines in groupby(lines, key=key):
         console.print(Text.assemble((f"{day}", "bold underline"), f"  {nurse or 'infirmière'} · {file}"))
         day_total = 0
         first = True

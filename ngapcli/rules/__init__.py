@@ -72,8 +72,13 @@ def _passages(tours: list[Tour], store: TariffStore, diags: Diagnostics) -> list
 
 def _item(p: Passage, ref, store: TariffStore, diags: Diagnostics) -> Item:
     if ref.act_id is None:
-        return Item(None, None, ref.letter, ref.coefficient, ref.label, frozenset(), "none", ref.line,
+        item = Item(None, None, ref.letter, ref.coefficient, ref.label, frozenset(), "none", ref.line,
                     rule="cotation libre")
+        if store.value(ref.letter, p.day, p.tour.zone) is None:
+            item.refuse("lettre clé sans valeur à cette date")
+            diags.add("NGAP003", f"Cotation libre « {ref.letter} {ref.coefficient} » non facturée : la lettre clé "
+                      f"{ref.letter} n'a pas de valeur le {p.day} en {p.tour.zone}.", p, ref.line)
+        return item
     act = store.acts[ref.act_id]
     item = Item(act, act.id, act.letter, act.coefficient(p.day), ref.label or act.label, act.groups, act.amx,
                 ref.line)
@@ -194,9 +199,9 @@ def _period_limits(p: Passage, i: Item, history: dict, diags: Diagnostics) -> No
 def _price_acts(p: Passage, store: TariffStore, diags: Diagnostics) -> None:
     ranking.non_cumuls(p, diags)
     if p.dependence:
-        ranking.rank_dependence(p, store.rules, diags)
+        ranking.rank_dependence(p, store, diags)
     else:
-        ranking.rank_11b(p, [i for i in p.items if not i.refused], store.rules, diags)
+        ranking.rank_11b(p, [i for i in p.items if not i.refused], store, diags)
     zone = p.tour.zone
     for i in p.items:
         unit = store.value(i.letter, p.day, zone) or Decimal("0")
@@ -260,11 +265,13 @@ def _travel(chrono: list[Passage], store: TariffStore, diags: Diagnostics, forfa
                      label, why, p.visit.line)
 
     for group in trips.values():
-        head = group[0]
+        # the household's one trip goes to a patient whose care opens travel, whatever the listing order
+        head = min(group, key=lambda p: (not travel.opens_travel(p), p.patient.id))
         if any(i.has("death_certificate") for i in head.billed_items):
             continue
         key = (head.patient.id, head.day)
-        travel.travel(head, store, diags, make_line, ifi_count, key in forfait_days or key in di_days, group[1:])
+        travel.travel(head, store, diags, make_line, ifi_count, key in forfait_days or key in di_days,
+                      [p for p in group if p is not head])
 
 
 def _cap_ik(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> None:

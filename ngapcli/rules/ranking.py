@@ -19,6 +19,17 @@ def _set(unit: list[Item], rate: int, why: str) -> None:
         i.rate, i.rule = rate, why
 
 
+def _rank_key(p: Passage, store):
+    """Highest coefficient first (11B ranks by coefficient, a 5 bis group by its sum); between equal
+    coefficients, the higher letter value, then the act that carries the MCI, then the act id: the
+    result never depends on the order the acts were written in."""
+    def key(unit: list[Item]):
+        value = store.value(unit[0].letter, p.day, p.tour.zone) or 0
+        mci = any(i.act is not None and i.act.gives_mci for i in unit)
+        return (-_coef(unit), -value, not mci, unit[0].act_id or unit[0].label)
+    return key
+
+
 def _is(unit: list[Item], group: str) -> bool:
     return len(unit) == 1 and unit[0].has(group)
 
@@ -46,8 +57,9 @@ def non_cumuls(p: Passage, diags: Diagnostics) -> None:
                           "de la même séance (chap. I art. 6).", p, i.source_line)
 
 
-def rank_11b(p: Passage, items: list[Item], rules: dict, diags: Diagnostics, letter: str | None = None) -> None:
+def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: str | None = None) -> None:
     """Rates of the acts of one passage under 11B with its derogations (rules.md §2.1-2.2)."""
+    rules = store.rules
     day: date = p.day
     pds_on = day >= rules["pds_full_rate_from"]
     vacc_on = day >= rules["vaccination_full_rate_from"] and p.home
@@ -72,7 +84,7 @@ def rank_11b(p: Passage, items: list[Item], rules: dict, diags: Diagnostics, let
         units.append(group5)
     if not units:
         return
-    units.sort(key=_coef, reverse=True)  # stable: ties keep the order of entry
+    units.sort(key=_rank_key(p, store))
     perf = [u for u in units if any(_is(u, g) for g in PERFUSION_FORFAITS)]
     pds = next((u for u in units if pds_on and _is(u, "pds")), None)
     if perf:
@@ -97,9 +109,7 @@ def rank_11b(p: Passage, items: list[Item], rules: dict, diags: Diagnostics, let
                       "lecture retenue, acte principal + prélèvement à taux plein, les autres non facturés.", p)
         dropped = rest[1:]
     else:
-        _set(units[0], 100, "11B : acte principal" if len(units) > 1 or len(units[0]) > 1 else "acte unique")
-        if len(units[0]) > 1:
-            _set(units[0], 100, "11B dérogation : actes du chap. II art. 5 bis cumulés à taux plein")
+        _set(units[0], 100, "11B : acte principal" if len(units) > 1 else "acte unique")
         if len(units) > 1:
             _set(units[1], 50, "11B : second acte à 50 %")
         dropped = units[2:]
@@ -108,18 +118,17 @@ def rank_11b(p: Passage, items: list[Item], rules: dict, diags: Diagnostics, let
         for i in u:
             diags.add("NGAP101", f"« {i.act_id or i.label} » non facturé : au-delà des deux actes d'une même séance "
                       "(art. 11B).", p, i.source_line)
-    if group5 and len(units) > 1:
-        for u in units:
-            if u is group5 and group5[0].rate == 100:
-                _set(u, 100, "11B : actes 5 bis (groupe) à taux plein, somme des coefficients")
-            elif u is group5 and group5[0].rate == 50:
-                _set(u, 50, "11B : actes 5 bis (groupe) chacun à 50 %")
+    if group5 and group5[0].rate == 100:
+        _set(group5, 100, "11B dérogation : actes du chap. II art. 5 bis cumulés à taux plein"
+             + (" (somme des coefficients, acte principal)" if len(units) > 1 else ""))
+    elif group5 and group5[0].rate == 50:
+        _set(group5, 50, "11B : actes 5 bis (groupe, somme des coefficients) chacun à 50 %")
 
 
-def rank_dependence(p: Passage, rules: dict, diags: Diagnostics) -> None:
+def rank_dependence(p: Passage, store, diags: Diagnostics) -> None:
     """Acts of a dependence passage next to the BSI forfait (rules.md §6.4): AMX at full rate for
     the full-rate groups, at 50 % for injections and insulin; other acts are included."""
-    bsi = rules["bsi"]
+    bsi = store.rules["bsi"]
     full, half = [], []
     for i in p.items:
         if i.refused:
@@ -139,7 +148,7 @@ def rank_dependence(p: Passage, rules: dict, diags: Diagnostics) -> None:
             diags.add("NGAP134", f"« {i.act_id} » non facturé : hors liste AMX, il est inclus dans le forfait "
                       f"{p.patient.bsi} lors d'un passage de dépendance (chap. I art. 12).", p, i.source_line)
     if full:
-        rank_11b(p, full, rules, diags, letter="AMX")
+        rank_11b(p, full, store, diags, letter="AMX")
         for i in full:
             if i.rate and i.letter == "AMX":
                 i.rule = i.rule.replace("11B", "AMX plein, 11B") if "11B" in i.rule else f"AMX plein : {i.rule}"
@@ -152,7 +161,7 @@ def rank_dependence(p: Passage, rules: dict, diags: Diagnostics) -> None:
     units = [[i] for i in half if not i.has("insulin")]
     if insulin:
         units.append(insulin)
-    units.sort(key=_coef, reverse=True)
+    units.sort(key=_rank_key(p, store))
     one_reading = bsi.get("half_rate_reading", "one") == "one"
     for n, u in enumerate(units):
         if n == 0 or not one_reading:

@@ -15,6 +15,15 @@ def trip_key(p: Passage):
     return (p.tour.file, p.tour.document, p.day, p.visit.minutes, p.visit.place, who)
 
 
+def opens_travel(p: Passage) -> bool:
+    """The passage's care gives an IFD or IFI: at home, something billed, prescribed at home (or dependence),
+    not only acts that exclude travel."""
+    billed = p.billed_items
+    if not (p.home and p.has_care and (p.dependence or p.patient.prescription.home)):
+        return False
+    return not (billed and all(any(i.has(g) for g in NO_TRAVEL) for i in billed))
+
+
 def ik_km(p: Passage, store, diags: Diagnostics) -> Decimal | None:
     """Billed km of a trip after the abattement, or None when IK are not due (DG art. 13 C)."""
     pat = p.patient
