@@ -9,12 +9,20 @@ A cache that cannot be read or written is ignored: the data is then built as if 
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from pathlib import Path
+
+# what a cold start imports here is paid at every command: the C modules directly (hashlib would load
+# OpenSSL's _hashlib, ~4 ms; pickle.py ~3 ms; tempfile, only for a miss, ~3 ms)
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+try:
+    from _pickle import dump, load
+except ImportError:  # pragma: no cover
+    from pickle import dump, load
 
 ENV = "NGAP_CACHE_DIR"
 KEEP = 32                 # entries kept; the oldest are removed when a new one is written
@@ -31,7 +39,7 @@ def folder() -> Path | None:
 
 def key(kind: str, where: Path, files: list[Path]) -> str:
     """A digest of the folder, the Python version and the bytes of each file (missing ones included)."""
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     h.update(f"{kind}\0{sys.version}\0{where.resolve()}\0".encode())
     for f in files:
         h.update(f"\0{f.name}\0".encode())
@@ -48,7 +56,7 @@ def get(name: str):
         return None
     try:
         with open(base / f"{name}.pickle", "rb") as fh:
-            return pickle.load(fh)
+            return load(fh)
     except Exception:  # noqa: BLE001 - a missing, partial or foreign cache entry is a miss
         return None
 
@@ -57,12 +65,14 @@ def put(name: str, value) -> None:
     base = folder()
     if base is None:
         return
+    import tempfile
+
     try:
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                dump(value, fh, protocol=5)
             os.replace(tmp, base / f"{name}.pickle")
         except BaseException:
             os.unlink(tmp)

@@ -371,9 +371,49 @@ def _parse_date(text: str) -> date:
         raise UsageError(f"date « {text} » illisible (format AAAA-MM-JJ)") from None
 
 
-def main() -> None:
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command named first in ``args``, when there is one: typer turns every
+    registered command into a click command at each call (signatures, type hints), ~10 ms for all of
+    them; building only the one that runs is a third of a cold start's overhead (see benchmarks/run.py).
+    Same callback, settings and messages: ``ngap price --help`` is the same either way."""
+    from typer.main import get_command_name
+
+    name = args[0] if args else None
+    for info in app.registered_commands:
+        if (info.name or get_command_name(info.callback.__name__)) == name:
+            import copy
+
+            one = copy.copy(app)
+            one.registered_commands = [info]
+            return one
+    return app
+
+
+def _end(code) -> None:
+    """End the process without the interpreter's teardown when nothing needs it: freeing every module
+    and object at exit costs 25-40 ms of each command (benchmarks/run.py), for nothing once the output
+    is flushed. Not when worker processes or threads were used (``ngap report`` on a big batch), nor
+    for an exit message: a normal exit then."""
+    threading = sys.modules.get("threading")
+    if not isinstance(code, (int, type(None))) or "multiprocessing" in sys.modules \
+            or (threading is not None and threading.active_count() > 1):
+        sys.exit(code)
     try:
-        app()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - a closed pipe: let the interpreter say it as usual
+        sys.exit(code)
+    import os
+
+    os._exit(code or 0)
+
+
+def main() -> None:
+    """The console entry point: runs the command and ends the process (see _end)."""
+    try:
+        _app_for(sys.argv[1:])()
+    except SystemExit as exc:
+        _end(exc.code)
     except KeyboardInterrupt:
         sys.stderr.write("interrompu\n")
         sys.exit(130)
