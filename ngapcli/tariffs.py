@@ -97,7 +97,8 @@ class TariffStore:
             raise InputError("dossier de tarifs introuvable", str(path))
         from ngapcli import cache  # the built store, pickled: ~2 ms instead of ~40 ms of YAML
 
-        key = cache.key("tariffs", path, [path / n for n in (*FILES, HOLIDAYS)] + [Path(__file__)])
+        key = cache.key("tariffs", path, [path / n for n in (*FILES, HOLIDAYS)]
+                        + [Path(__file__), Path(__file__).with_name("tariffcheck.py")])
         store = cache.get(key)
         if store is not None:
             return store
@@ -125,6 +126,9 @@ class TariffStore:
         except Exception as exc:  # noqa: BLE001
             raise InputError(f"fichier de tarifs illisible : {getattr(exc, 'problem', exc)}",
                              str(path / HOLIDAYS)) from None
+        from ngapcli.tariffcheck import check_tariffs
+
+        check_tariffs(path, raw)
         try:
             store = cls._build(path, raw)
             store.holiday_table = raw[HOLIDAYS] or {}

@@ -256,17 +256,20 @@ def gen_tariffs_invalid_yaml(tmp: Path) -> Case:
 
 def gen_tariffs_value_not_a_number(tmp: Path) -> Case:
     tour, folder = _broken_tariffs(tmp, lambda s: s.replace('value: "3.15"', 'value: "trois euros"', 1))
-    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder), None, "données tarifaires invalides")
+    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder / "values.yaml"), None,
+                "values.AMI.metropole[1].value : « trois euros » n'est pas un nombre")
 
 
 def gen_tariffs_values_a_list(tmp: Path) -> Case:
     tour, folder = _broken_tariffs(tmp, lambda s: "- 3.15\n- 2.75\n")
-    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder), None, "données tarifaires invalides")
+    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder / "values.yaml"), None,
+                "une table clé: valeur est attendue")
 
 
 def gen_tariffs_values_empty(tmp: Path) -> Case:
     tour, folder = _broken_tariffs(tmp, lambda s: "")
-    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder), None, "données tarifaires invalides")
+    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder / "values.yaml"), None,
+                "une table clé: valeur est attendue")
 
 
 def gen_tariffs_values_missing(tmp: Path) -> Case:
@@ -381,39 +384,32 @@ def test_many_values_just_under_the_size_limit_stay_bounded(tmp_path):
     assert run.max_rss_mb < run.case.max_rss_mb
 
 
-# -- known faults outside the loader (xfail: tell the owner) ----------------------------------------------
+# -- faults of a tariff folder (found by these tests, now refused by ngapcli/tariffcheck.py) ----------------
 
-@pytest.mark.xfail(strict=True, reason="tariffs.py: a tariff series missing from values.yaml (here AMI) loads, "
-                   "then pricing raises KeyError('AMI') (exit 3) instead of an input error on values.yaml")
 def test_tariffs_missing_series(tmp_path):
     import re
 
     tour, folder = _broken_tariffs(tmp_path, lambda s: re.sub(r"  AMI:\n(    .*\n)+", "", s, count=1))
     result = invoke(["price", str(tour), "--tariffs", str(folder)])
-    check_refusal(Case([], str(folder), None, "AMI"), result.exit_code, result.stdout, result.stderr)
+    check_refusal(Case([], str(folder / "values.yaml"), None, "AMI"), result.exit_code, result.stdout, result.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="tariffs.py: `checked_on: hier` loads, then pricing raises TypeError "
-                   "(str + timedelta, exit 3) instead of an input error on values.yaml")
 def test_tariffs_checked_on_not_a_date(tmp_path):
     tour, folder = _broken_tariffs(tmp_path, lambda s: s.replace("checked_on: 2026-11-24", "checked_on: hier"))
     result = invoke(["price", str(tour), "--tariffs", str(folder)])
-    check_refusal(Case([], str(folder), None, "checked_on"), result.exit_code, result.stdout, result.stderr)
+    check_refusal(Case([], str(folder / "values.yaml"), None, "checked_on"), result.exit_code, result.stdout, result.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="tariffs.py: a negative letter value (AMI -3.15) is accepted and the "
-                   "tour is priced with negative amounts, exit 0: wrong silently")
 def test_tariffs_negative_value(tmp_path):
     tour, folder = _broken_tariffs(tmp_path, lambda s: s.replace('value: "3.15"', 'value: "-3.15"', 1))
     result = invoke(["price", str(tour), "--tariffs", str(folder)])
-    check_refusal(Case([], str(folder), None, "AMI"), result.exit_code, result.stdout, result.stderr)
+    check_refusal(Case([], str(folder / "values.yaml"), None, "AMI"), result.exit_code, result.stdout, result.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="tariffs.py: `value: .nan` is accepted and amounts print as NaN, exit 0")
 def test_tariffs_nan_value(tmp_path):
     tour, folder = _broken_tariffs(tmp_path, lambda s: s.replace('value: "3.15"', "value: .nan", 1))
     result = invoke(["price", str(tour), "--tariffs", str(folder)])
-    check_refusal(Case([], str(folder), None, "AMI"), result.exit_code, result.stdout, result.stderr)
+    check_refusal(Case([], str(folder / "values.yaml"), None, "AMI"), result.exit_code, result.stdout, result.stderr)
 
 
 def test_tariffs_option_given_a_file(tmp_path):
