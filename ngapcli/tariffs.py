@@ -22,7 +22,7 @@ HOLIDAYS = "holidays.yaml"   # optional: precomputed public holidays (scripts/ho
 
 def default_dir() -> Path:
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "tariffs", here / "tariffs"):
+    for candidate in (here.parent / "tariffs", here / "tariffdata"):
         if (candidate / "values.yaml").is_file():
             return candidate
     return here.parent / "tariffs"
