@@ -42,6 +42,7 @@ import io
 import os
 import pickle
 import re
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date
@@ -268,6 +269,11 @@ def _source(src) -> tuple[str, str | None]:
 
 
 def default_workers(total_bytes: int) -> int:
+    """Processes pricing a batch of ``total_bytes`` of YAML: ``$NGAP_WORKERS`` if set (1: no worker
+    process), else one per core available, at most one per ~2 MB of input."""
+    env = os.environ.get("NGAP_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -375,22 +381,34 @@ def _parallel(todo: deque, claimed: dict, task, span, processes: int, store, com
                     full = waiting >= (processes + 1 if BEHIND is None else BEHIND)
                     pending.append((chunk, pool.submit(_work, (*task(chunk), full))))
 
+        stats = {"parsed here": 0, "parsed there": 0, "priced there": 0, "waited": 0.0}
         fill()
         while pending:
             chunk, job = pending[0]
             if isinstance(job, Future) and not job.done() and todo:
                 mine = todo.popleft()            # idle: parse the next chunk here
                 pending.append((mine, None if mine[0] in claimed else _parse_chunk(task(mine))))
+                stats["parsed here"] += 1
                 continue
             pending.popleft()
             fill()
             if job is None:
                 yield Chunk(chunk, None, claimed.pop(chunk[0]), days=span(chunk))
                 continue
-            done = pickle.loads(job.result()) if isinstance(job, Future) else job
+            if isinstance(job, Future):
+                start = time.perf_counter()
+                done = pickle.loads(job.result())
+                stats["waited"] += time.perf_counter() - start
+                stats["priced there" if len(done) > 2 else "parsed there"] += 1
+            else:
+                done = job
             if len(done) == 2:               # parsed only: price it here
                 done = _price(done, store, compare)
             yield _event(chunk, done, span(chunk))
+        if os.environ.get("NGAP_BATCH_STATS"):
+            import sys
+
+            sys.stderr.write(f"lot : {processes} processus de travail, {stats}\n")
 
 
 def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) -> list[list[int]]:
