@@ -69,6 +69,7 @@ _PROBLEMS = {
     "block sequence entries are not allowed in this context": "élément de liste « - » inattendu ici",
     "found incompatible YAML document": "version de YAML incompatible",
     "control characters are not allowed": "caractère de contrôle interdit",
+    "exceeded maximum nesting depth": "trop profondément imbriqué (limite de libyaml)",  # PyYAML ≥ 6.0.4
 }
 
 

@@ -151,7 +151,7 @@ def rank_dependence(p: Passage, store, diags: Diagnostics) -> None:
         rank_11b(p, full, store, diags, letter="AMX")
         for i in full:
             if i.rate and i.letter == "AMX":
-                i.rule = i.rule.replace("11B", "AMX plein, 11B") if "11B" in i.rule else f"AMX plein : {i.rule}"
+                i.rule = f"AMX plein avec le forfait ; {i.rule}"
     if not half:
         return
     for i in half:
