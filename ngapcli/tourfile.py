@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-import os
+import errno
 import re
 import sys
 from datetime import date
@@ -321,6 +321,16 @@ class _Reader:
         raise self.fail(f"acte inconnu « {show(value)} »{extra}", pos)
 
 
+_OS_ERRORS = {  # the system's own messages are in English
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ELOOP: "trop de liens symboliques (boucle ?)",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.ENXIO: "périphérique ou adresse inexistant",
+    errno.EISDIR: "c'est un dossier, pas un fichier de tournée",
+}
+
+
 def read_source(path: str, stdin=None) -> tuple[str, str]:
     """(display name, text) of a path or of ``-`` (stdin); InputError on anything unreadable."""
     if path == "-":
@@ -344,7 +354,8 @@ def read_source(path: str, stdin=None) -> tuple[str, str]:
         except PermissionError:
             raise InputError("lecture refusée (droits du fichier)", name) from None
         except OSError as exc:
-            raise InputError(f"lecture impossible : {os.strerror(exc.errno) if exc.errno else exc}", name) from None
+            why = _OS_ERRORS.get(exc.errno, f"erreur système {errno.errorcode.get(exc.errno, exc.errno)}")
+            raise InputError(f"lecture impossible : {why}", name) from None
     if isinstance(data, str):
         data = data.encode("utf-8")
     if len(data) > MAX_FILE_BYTES:

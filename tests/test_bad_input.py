@@ -37,11 +37,13 @@ CORPUS: dict[str, tuple[int | None, str]] = {
     "act_and_cotation.yaml": (7, "soit « act », soit « cotation », pas les deux"),
     "act_forfait_typed.yaml": (8, "le forfait BSB se déduit de « bsi: BSB »"),
     "act_null.yaml": (7, "« act » : identifiant d'acte attendu"),
+    "act_without_id.yaml": (7, "un acte demande « act » (identifiant du catalogue) ou « cotation »"),
     "acts_empty.yaml": (7, "une liste « acts » non vide est attendue"),
     "age_10_pow_30.yaml": (5, "« age » : 1000000000000000000000000000000 hors des bornes permises (0 à 130)"),
     "age_5000_digits.yaml": (5, "hors des bornes permises (0 à 130)"),
     "age_boolean.yaml": (5, "« age » : un nombre est attendu"),
     "age_fraction.yaml": (5, "un nombre entier est attendu, pas 92.5"),
+    "age_nan_word.yaml": (5, "« age » : « NaN » n'est pas un nombre fini"),
     "age_negative.yaml": (5, "« age » : -1 hors des bornes permises"),
     "birth_date_after_tour.yaml": (5, "2030-01-01 est après la date de la tournée"),
     "bsi_unknown.yaml": (5, "niveau « BSD » inconnu"),
@@ -60,6 +62,7 @@ CORPUS: dict[str, tuple[int | None, str]] = {
     "distance_1e400.yaml": (5, "« distance_km » : 1e400 hors des bornes permises (0 à 1000)"),
     "distance_hexadecimal.yaml": (5, "« 0x10 » n'est pas un nombre"),
     "distance_infinite.yaml": (5, "« .inf » n'est pas un nombre"),
+    "distance_infinity_word.yaml": (5, "« Infinity » n'est pas un nombre fini"),
     "distance_list.yaml": (5, "« distance_km » : un nombre est attendu"),
     "distance_nan.yaml": (5, "« .nan » n'est pas un nombre"),
     "distance_negative.yaml": (5, "« distance_km » : -3 hors des bornes permises"),
@@ -68,6 +71,7 @@ CORPUS: dict[str, tuple[int | None, str]] = {
     "document_is_a_scalar.yaml": (1, "le document doit être une table"),
     "empty.yaml": (1, "fichier vide"),
     "flag_not_boolean.yaml": (7, "true ou false attendu, pas « peut-être »"),
+    "key_yes.yaml": (2, "clé inconnue « yes » dans le document"),  # a name as written, not True
     "merge_key.yaml": (4, "clé inconnue « << » dans un patient"),
     "nurse_list.yaml": (2, "nurse : une table clé: valeur est attendue"),
     "only_comments.yaml": (1, "fichier vide"),
@@ -212,6 +216,31 @@ def gen_missing_file(tmp: Path) -> Case:
     return Case(["price", str(path)], str(path), None, "fichier introuvable")
 
 
+def gen_path_through_a_file(tmp: Path) -> Case:
+    path = tmp / "tour.yaml"
+    _write(path, HEAD + VISIT)
+    inner = path / "lundi.yaml"
+    return Case(["price", str(inner)], str(inner), None, "un élément du chemin n'est pas un dossier")
+
+
+def gen_name_too_long(tmp: Path) -> Case:
+    path = tmp / ("t" * 300 + ".yaml")
+    return Case(["price", str(path)], str(path), None, "nom de fichier trop long")
+
+
+def gen_symlink_loop(tmp: Path) -> Case:
+    a, b = tmp / "a.yaml", tmp / "b.yaml"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    return Case(["price", str(a)], str(a), None, "trop de liens symboliques")
+
+
+def gen_broken_symlink(tmp: Path) -> Case:
+    link = tmp / "lien.yaml"
+    link.symlink_to(tmp / "disparu.yaml")
+    return Case(["price", str(link)], str(link), None, "fichier introuvable")
+
+
 def gen_unreadable(tmp: Path) -> Case:
     path = _write(tmp / "illisible.yaml", HEAD + VISIT)
     path.chmod(0)
@@ -286,7 +315,8 @@ def gen_tariffs_impossible_date(tmp: Path) -> Case:
 
 GENERATED = {f.__name__[4:]: f for f in (
     gen_100_mb, gen_100_mb_stdin, gen_binary, gen_latin1, gen_utf16, gen_billion_laughs, gen_alias_tour_bomb,
-    gen_deep_flow, gen_deep_block, gen_deep_mapping, gen_directory, gen_missing_file, gen_unreadable,
+    gen_deep_flow, gen_deep_block, gen_deep_mapping, gen_directory, gen_missing_file, gen_path_through_a_file,
+    gen_name_too_long, gen_symlink_loop, gen_broken_symlink, gen_unreadable,
     gen_empty_stdin, gen_stdin_is_a_list, gen_tariffs_missing, gen_tariffs_invalid_yaml,
     gen_tariffs_value_not_a_number, gen_tariffs_values_a_list, gen_tariffs_values_empty,
     gen_tariffs_values_missing, gen_tariffs_impossible_date)}
@@ -367,6 +397,34 @@ def test_values_are_counted_with_their_aliases(monkeypatch, tmp_path):
     # 107 values up to the anchored list, then 102 per alias (key + 101): the 9th alias, line 12, passes 1 000
     assert (err.value.file, err.value.line) == ("alias.yaml", 12)
     assert "trop volumineux" in err.value.message
+
+
+def test_act_limit_points_at_the_quantity_that_passes_it(monkeypatch):
+    monkeypatch.setattr(tourfile, "MAX_ACTS", 10)
+    text = HEAD + '  - id: P1\n    visits:\n      - time: "08:30"\n        acts:\n' \
+        "          - {act: injection_sc, quantity: 7}\n          - {act: injection_sc, quantity: 7}\n"
+    with pytest.raises(InputError) as err:
+        tourfile.parse_tours(text, "t.yaml", STORE.act_ids, STORE.letters)
+    assert (err.value.line, err.value.column) == (9, 43) and "trop d'actes" in err.value.message
+
+
+def test_tags_never_build_python_objects():
+    """Explicit tags give plain values: a python/object tag is only a list of text, never a call."""
+    doc = yamlnodes.load_documents('a: !!int "12"\nb: !!str 12\nc: !local x\nd: !!python/object/apply:os.system '
+                                   '["echo pwned"]\ne: !!binary aGk=\n', "t.yaml")[0]
+    assert doc == {"a": 12, "b": "12", "c": "x", "d": ["echo pwned"], "e": "aGk="}
+    assert type(doc["d"]) is yamlnodes.YList
+
+
+def test_yaml_1_1_scalars_keep_their_text_through_aliases():
+    """`id: 012` is the patient « 012 » (not octal 10), even through an alias; a name « yes » stays text."""
+    text = HEAD + '  - id: &a 012\n    name: yes\n    distance_km: 010\n    outside_agglomeration: true\n' \
+        '    visits: [{time: "08:30", acts: [injection_sc]}]\n  - id: 1_2\n    household: *a\n' \
+        '    visits: [{time: "09:00", acts: [injection_sc]}]\n'
+    [tour] = tourfile.parse_tours(text, "t.yaml", STORE.act_ids, STORE.letters)
+    p1, p2 = tour.patients
+    assert (p1.id, p1.name, p1.distance_km) == ("012", "yes", 10)
+    assert (p2.id, p2.household) == ("1_2", "012")
 
 
 def test_many_values_just_under_the_size_limit_stay_bounded(tmp_path):
@@ -569,6 +627,18 @@ def test_the_unmutated_tour_is_valid():
 @FUZZ
 @given(st.text(max_size=300))
 def test_fuzz_random_text(text):
+    _load(text)
+
+
+@FUZZ
+@given(st.binary(max_size=300) | st.builds(lambda a, b: VALID.encode()[:a] + b, st.integers(0, len(VALID)),
+                                           st.binary(max_size=20)))
+def test_fuzz_random_bytes(data):
+    try:
+        text = yamlnodes.decode(data, "fuzz.yaml")
+    except InputError as exc:
+        assert exc.file == "fuzz.yaml" and exc.message
+        return
     _load(text)
 
 
