@@ -637,33 +637,6 @@ def run(paths: list[str], store, options: Options, compare_store=None, compare_d
     return Report(options, statuses, agg, cmp_agg, compare_dir)
 
 
-def _chunks(days: dict[int, frozenset[date]], separate: set[int]) -> list[list[int]]:
-    """Files sharing a date form one chunk (union-find); `separate` ones (already priced) stay alone."""
-    parent = {i: i for i in days}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[date, int] = {}
-    for i, ds in days.items():
-        if i in separate:
-            continue
-        for d in ds:
-            j = owner.setdefault(d, i)
-            a, b = find(i), find(j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in days:
-        groups[find(i)].append(i)
-    far = date.max
-    return sorted((sorted(g) for g in groups.values()),
-                  key=lambda g: (min((min(days[i]) for i in g if days[i]), default=far), g[0]))
-
-
 def _price_compared(tours: list, store, compare_dir: str | None, price: Callable) -> Result:
     missing = sorted({ref.act_id for t in tours for p in t.patients for v in p.visits for ref in v.acts
                       if ref.act_id is not None and ref.act_id not in store.acts})
