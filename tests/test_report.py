@@ -544,17 +544,6 @@ def test_progress_bar_on_a_real_terminal_and_not_in_piped_output():
 
 # -- the chunks (streaming) -------------------------------------------------------------------------------------
 
-def test_files_sharing_days_are_priced_together_and_the_others_apart():
-    from datetime import date
-
-    from ngapcli.report import _chunks
-
-    d = lambda n: date(2026, 1, n)  # noqa: E731
-    days = {0: frozenset({d(1), d(2)}), 1: frozenset({d(5)}), 2: frozenset({d(2), d(3)}), 3: frozenset({d(4)}),
-            4: frozenset({d(3)}), 5: frozenset({d(1)})}
-    assert _chunks(days, separate={5}) == [[0, 2, 4], [5], [3], [1]]
-
-
 def test_the_examples_folder_skips_the_tariff_folder_inside():
     r = report_json(EXAMPLES, "--by", "nurse")
     assert r.exit_code == 0, r.stderr
