@@ -310,11 +310,11 @@ def _table_totals(output: str) -> tuple[list[tuple[tuple[str, str], Decimal]], D
         head = re.match(r"^(\d{4}-\d{2}-\d{2})  (.*) · ", line)
         if head:
             current = (head[2], head[1])
-        total = re.match(r"^Total du jour : (-?\d+\.\d{2}) €$", line.strip())
+        total = re.match(r"^Total du jour : (-?\d+,\d{2}) €$", line.strip())
         if total:
-            days.append((current, Decimal(total[1])))
-    amount = re.search(r"Montant facturé\s*│\s*(-?\d+\.\d{2}) €", output)
-    return days, Decimal(amount[1]) if amount else None
+            days.append((current, Decimal(total[1].replace(",", "."))))
+    amount = re.search(r"Montant facturé\s*│\s*(-?\d+,\d{2}) €", output)  # the table writes French decimals
+    return days, Decimal(amount[1].replace(",", ".")) if amount else None
 
 
 @settings_(20)

@@ -333,7 +333,7 @@ def test_remplacement_example_gives_the_sources_retrocession():
     fees = report_json(REMPLACEMENT, "--retrocession-base", "fees").json["retrocession"][0]
     assert (fees["base"], fees["base_amount"], fees["amount"]) == ("fees", "1014.70", "913.23")
     table = run_cli("report", REMPLACEMENT)
-    assert "900.00 €" in table.stdout and "hors IK" in table.stdout
+    assert "900,00 €" in table.stdout and "hors IK" in table.stdout
 
 
 def test_retrocession_of_the_month(month_report, month_price):
@@ -403,7 +403,7 @@ def test_compare_with_the_avenant11_proposal(month_report):
     csv = run_cli("report", MONTH, "--by", "code", "--format", "csv", "--compare-tariffs", AVENANT11).stdout
     assert csv.splitlines()[0].endswith(",compared,difference,percent")
     table = run_cli("report", MONTH, "--by", "code", "--compare-tariffs", AVENANT11).stdout
-    assert "Comparaison avec les tarifs" in table and "+4.76 %" in table
+    assert "Comparaison avec les tarifs" in table and "+4,76 %" in table
 
 
 def test_compare_by_hand_on_the_two_proposed_dates(tour):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ngapcli import __version__
 from ngapcli.audit import KIND_FR, AuditResult, fr
+from ngapcli.render import euros
 
 CSV_COLUMNS = ["code", "kind", "file", "nurse", "date", "patient", "visit", "time", "line", "item", "billed", "due",
                "billed_amount", "due_amount", "amount", "article", "message", "reading"]
@@ -96,14 +97,14 @@ def _totals(result: AuditResult, console) -> None:
     summary.add_column(justify="right")
     summary.add_row("Visites contrôlées", f"{t['visits_audited']} / {t['visits']}"
                     + (f" (conformes : {t['visits_matching']})" if t["visits_audited"] else ""))
-    summary.add_row("Montant facturé", fr_text(t["billed"]))
-    summary.add_row("Montant dû", fr_text(t["due"]))
+    summary.add_row("Montant facturé", euros(t["billed"]))
+    summary.add_row("Montant dû", euros(t["due"]))
     summary.add_row(Text("Indus (NGAP201, à rembourser si la caisse contrôle)", style="red"),
-                    Text(fr_text(t["undue"]), style="bold red"))
+                    Text(euros(t["undue"]), style="bold red"))
     summary.add_row(Text("Oublis (NGAP202, manque à gagner)", style="yellow"),
-                    Text(fr_text(t["forgotten"]), style="bold yellow"))
+                    Text(euros(t["forgotten"]), style="bold yellow"))
     summary.add_row(Text("Écarts en trop / en moins (NGAP203)", style="magenta"),
-                    Text(f"+{fr_text(t['ecart_over'])} / −{fr_text(t['ecart_under'])}", style="magenta"))
+                    Text(f"+{euros(t['ecart_over'])} / −{euros(t['ecart_under'])}", style="magenta"))
     console.print(summary)
     if not result.differences:
         console.print(Text("La facturation correspond à la cotation due.", style="bold green"))
@@ -114,10 +115,6 @@ def _totals(result: AuditResult, console) -> None:
         for col in ("Indus €", "Oublis €", "Écarts + €", "Écarts − €", "Nombre"):
             table.add_column(col, justify="right")
         for k, b in t[key].items():
-            table.add_row(k, fr_text(b["undue"]), fr_text(b["forgotten"]), fr_text(b["ecart_over"]),
-                          fr_text(b["ecart_under"]), str(b["count"]))
+            table.add_row(k, euros(b["undue"]), euros(b["forgotten"]), euros(b["ecart_over"]),
+                          euros(b["ecart_under"]), str(b["count"]))
         console.print(table)
-
-
-def fr_text(amount: str) -> str:
-    return amount.replace(".", ",") + " €"

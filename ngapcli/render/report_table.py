@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ngapcli.render import euros, fr
 from ngapcli.render.table import SEVERITY_FR, SEVERITY_STYLE
 from ngapcli.report import DIMENSIONS_FR, Progress, Report
 
@@ -60,10 +61,6 @@ class RichProgress(Progress):
             self.bar.advance(self.task)
 
 
-def _euros(text: str | None) -> str:
-    return "—" if text is None else f"{text} €"
-
-
 def render_report(report: Report, console: Console) -> None:
     doc = report.document()
     period = doc["period"]
@@ -80,11 +77,11 @@ def render_report(report: Report, console: Console) -> None:
     summary = Table(box=box.ROUNDED, show_header=False, title="Totaux", title_justify="left")
     summary.add_column()
     summary.add_column(justify="right")
-    summary.add_row(Text("Montant facturé", style="bold"), Text(_euros(t["amount"]), style="bold"))
-    summary.add_row("Part AMO", _euros(t["amo"]))
-    summary.add_row("  dont franchise déduite par l'AMO", _euros(t["franchise"]))
-    summary.add_row("  AMO versée après franchise", _euros(t["amo_net"]))
-    summary.add_row("Part patient / complémentaire", _euros(t["patient_share"]))
+    summary.add_row(Text("Montant facturé", style="bold"), Text(euros(t["amount"]), style="bold"))
+    summary.add_row("Part AMO", euros(t["amo"]))
+    summary.add_row("  dont franchise déduite par l'AMO", euros(t["franchise"]))
+    summary.add_row("  AMO versée après franchise", euros(t["amo_net"]))
+    summary.add_row("Part patient / complémentaire", euros(t["patient_share"]))
     summary.add_row(Text("Lignes", style="dim"), Text(str(t["lines"]), style="dim"))
     console.print(summary)
 
@@ -99,9 +96,10 @@ def render_report(report: Report, console: Console) -> None:
             table.add_column("Comparé", justify="right")
             table.add_column("Écart", justify="right")
         for g in rows:
-            cells = [g["key"], g["amount"], g["amo"], g["franchise"], g["patient_share"], str(g["lines"])]
+            cells = [g["key"], fr(g["amount"]), fr(g["amo"]), fr(g["franchise"]), fr(g["patient_share"]),
+                     str(g["lines"])]
             if compare:
-                cells += [g["compared"], _signed(g["difference"], g["percent"])]
+                cells += [fr(g["compared"]), _signed(g["difference"], g["percent"])]
             table.add_row(*cells)
         console.print(table)
 
@@ -112,8 +110,8 @@ def render_report(report: Report, console: Console) -> None:
         for r in doc["retrocession"]:
             fee = "taux de frais de cabinet absent" if r["fee_percent"] is None else f"frais de cabinet {r['fee_percent']} %"
             console.print(Text.assemble(
-                f"  {r['remplacant']} pour {r['titulaire']}, du {r['from']} au {r['to']} : base {r['base_amount']} €, "
-                f"{fee} → ", (f"{_euros(r['amount'])}", "bold")))
+                f"  {r['remplacant']} pour {r['titulaire']}, du {r['from']} au {r['to']} : base {euros(r['base_amount'])}, "
+                f"{fee} → ", (f"{euros(r['amount'])}", "bold")))
         console.print()
 
     if compare:
@@ -123,9 +121,9 @@ def render_report(report: Report, console: Console) -> None:
         for col in ("Code", "Actuel", "Comparé", "Écart"):
             table.add_column(col, justify="left" if col == "Code" else "right")
         for r in c["by_code"]:
-            table.add_row(r["code"], r["amount"], r["compared"], _signed(r["difference"], r["percent"]))
+            table.add_row(r["code"], fr(r["amount"]), fr(r["compared"]), _signed(r["difference"], r["percent"]))
         tot = c["total"]
-        table.add_row(Text("Total", style="bold"), tot["amount"], tot["compared"],
+        table.add_row(Text("Total", style="bold"), fr(tot["amount"]), fr(tot["compared"]),
                       Text(_signed(tot["difference"], tot["percent"]), style="bold"))
         console.print(table)
 
@@ -137,7 +135,7 @@ def render_report(report: Report, console: Console) -> None:
 def _signed(diff: str, percent: str | None) -> str:
     sign = "+" if not diff.startswith("-") else ""
     pct = "" if percent is None else f" ({'+' if not percent.startswith('-') else ''}{percent} %)"
-    return f"{sign}{diff} €{pct}"
+    return f"{sign}{fr(diff)} €{fr(pct)}"
 
 
 def _diagnostics(warnings: list[dict], console: Console) -> None:

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ngapcli.render import euros, fr
 from ngapcli.result import Result, num
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -36,9 +37,9 @@ def _visit_table(show_header: bool) -> Table:
 
 def _coef_text(l) -> str:
     if l.kind == "travel" and l.code.startswith("IK"):
-        km = f"{num(l.quantity)} km"
-        return km if l.coefficient == 1 else f"{km} ×{num(l.coefficient)}"
-    return num(l.coefficient) + (f" ×{num(l.quantity)}" if l.quantity != 1 else "")
+        km = f"{fr(num(l.quantity))} km"
+        return km if l.coefficient == 1 else f"{km} ×{fr(num(l.coefficient))}"
+    return fr(num(l.coefficient)) + (f" ×{fr(num(l.quantity))}" if l.quantity != 1 else "")
 
 
 def render_price(result: Result, console: Console, patient_names: dict | None = None) -> None:
@@ -60,23 +61,23 @@ def render_price(result: Result, console: Console, patient_names: dict | None = 
                 table.add_row(
                     Text(l.code, style=style), Text(_coef_text(l), style=style),
                     Text(f"{l.rate} %", style="red" if zero else ("yellow" if l.rate == 50 else "")),
-                    str(l.unit_value), Text(str(l.amount), style="bold" if not zero else "dim"),
+                    fr(l.unit_value), Text(fr(l.amount), style="bold" if not zero else "dim"),
                     Text.assemble((what, "dim" if zero else ""), "\n", (l.rule, "dim italic")),
                 )
                 day_total += l.amount
             console.print(_visit_title(vlines[0], names))
             console.print(table)
-        console.print(Text.assemble(("Total du jour : ", "bold"), (f"{day_total} €", "bold")))
+        console.print(Text.assemble(("Total du jour : ", "bold"), (euros(day_total), "bold")))
         console.print()
     totals = result.totals()
     summary = Table(box=box.ROUNDED, show_header=False, title="Totaux", title_justify="left")
     summary.add_column(justify="left")
     summary.add_column(justify="right")
-    summary.add_row(Text("Montant facturé", style="bold"), Text(totals["amount"] + " €", style="bold"))
-    summary.add_row("Part AMO", totals["amo"] + " €")
-    summary.add_row("Part patient / complémentaire", totals["patient_share"] + " €")
+    summary.add_row(Text("Montant facturé", style="bold"), Text(euros(totals["amount"]), style="bold"))
+    summary.add_row("Part AMO", euros(totals["amo"]))
+    summary.add_row("Part patient / complémentaire", euros(totals["patient_share"]))
     for pid, amount in totals["by_patient"].items():
-        summary.add_row(Text(f"  patient {pid}", style="dim"), Text(amount + " €", style="dim"))
+        summary.add_row(Text(f"  patient {pid}", style="dim"), Text(euros(amount), style="dim"))
     console.print(summary)
     render_diagnostics(result, console)
 
