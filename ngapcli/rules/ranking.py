@@ -101,7 +101,7 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
             dropped = rest[1:]
     elif pds is not None:
         rest = [u for u in units if u is not pds]
-        _set(pds, 100, "11B dérogation : prélèvement veineux à taux plein")
+        _set(pds, 100, "11B dérogation : prélèvement veineux à taux plein" if rest else "acte unique")
         if rest:
             _set(rest[0], 100, "11B : acte principal")
         if pds not in units[:2]:
