@@ -342,7 +342,7 @@ def read_source(path: str, stdin=None) -> tuple[str, str]:
         name = path
         try:
             if p.is_dir():
-                raise InputError("c'est un dossier, pas un fichier de tournée", name)
+                raise InputError("c'est un dossier, pas un fichier de tournée (pour un dossier entier : ngap report)", name)
             size = p.stat().st_size
             if size > MAX_FILE_BYTES:
                 raise InputError(f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; "
