@@ -53,6 +53,7 @@ from ngapcli.errors import InputError
 
 MIN_BYTES_PER_WORKER = 256 * 1024       # below ~256 kB of YAML (~2 000 visits, 0.5 s) a process does not pay
 AHEAD = 4                                # chunks queued per worker process
+GC_THRESHOLD = 50_000                    # allocations between two collections of the youngest generation
 BEHIND = None                            # parsed chunks waiting that make workers price too (None: workers + 1)
 
 
@@ -284,7 +285,22 @@ def default_workers(total_bytes: int) -> int:
 def iter_priced(sources: Iterable, store, *, workers: int | None = None,
                 special: Callable[[str, str], Any] | None = None,
                 compare: Callable[[list], Any] | None = None) -> Iterator[Read | Planned | Chunk]:
-    """Read, chunk and price ``sources``; see the module docstring for the events."""
+    """Read, chunk and price ``sources``; see the module docstring for the events.
+
+    The cyclic garbage collector runs less often meanwhile (every 50 000 allocations instead of 700):
+    parsing and pricing allocate millions of objects that reference counting frees, and each collection
+    walks every live one: ~4 % of a batch's CPU. Restored at the end."""
+    import gc
+
+    saved = gc.get_threshold()
+    gc.set_threshold(max(saved[0], GC_THRESHOLD), *saved[1:])
+    try:
+        yield from _iter_priced(sources, store, workers, special, compare)
+    finally:
+        gc.set_threshold(*saved)
+
+
+def _iter_priced(sources, store, workers, special, compare) -> Iterator[Read | Planned | Chunk]:
     from ngapcli.tourfile import parse_tours, read_source
 
     sources = list(sources)
@@ -405,10 +421,15 @@ def _parallel(todo: deque, claimed: dict, task, span, processes: int, store, com
             if len(done) == 2:               # parsed only: price it here
                 done = _price(done, store, compare)
             yield _event(chunk, done, span(chunk))
-        if os.environ.get("NGAP_BATCH_STATS"):
-            import sys
+    if os.environ.get("NGAP_BATCH_STATS"):
+        import resource
+        import sys
 
-            sys.stderr.write(f"lot : {processes} processus de travail, {stats}\n")
+        stats["cpu here"] = round(time.process_time(), 2)
+        stats["cpu there"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+                                   + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime, 2)
+        stats["waited"] = round(stats["waited"], 2)
+        sys.stderr.write(f"lot : {processes} processus de travail, {stats}\n")
 
 
 def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) -> list[list[int]]:
