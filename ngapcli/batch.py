@@ -248,10 +248,13 @@ def _price(parsed: tuple[list, list], store, compare) -> tuple:
 
 
 def _work(task) -> bytes:
-    """In a worker process: parse a chunk, and price it too when the main process asks (it is behind)."""
+    """In a worker process: parse a chunk, and price it too when the main process asks (it is behind).
+    Gives back (CPU seconds spent, parsed or priced chunk), pickled."""
+    start = time.process_time()
     items, allowed, full = task
     parsed = _parse_chunk((items, allowed))
-    return _dumps(_price(parsed, _STATE["store"], _STATE["compare"]) if full else parsed)
+    done = _price(parsed, _STATE["store"], _STATE["compare"]) if full else parsed
+    return _dumps((time.process_time() - start, done))
 
 
 def _event(chunk: list[int], priced: tuple, days) -> Chunk:
@@ -373,15 +376,18 @@ def _parallel(todo: deque, claimed: dict, task, span, processes: int, store, com
     The main process prices every chunk (and the caller sums it) while the workers parse the chunks
     queued ahead: parsing is about half of the work, and sending parsed tours costs less than sending
     priced lines. The work is balanced both ways: when the next chunk is not parsed yet, the main
-    process parses the next queued one itself; when parsed chunks wait for the main process, the next
-    ones are sent to the workers to be priced there too."""
+    process parses the next unqueued one itself rather than wait; when parsed chunks wait for the main
+    process, the next ones are sent to be priced there too."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pending: deque = deque()        # [chunk, Future | parsed | priced | None when claimed], in date order
+    pending: deque = deque()        # (chunk, Future | parsed | None when claimed), in date order
     window = processes * AHEAD
+    stats = {"parsed here": 0, "parsed there": 0, "priced there": 0, "waited": 0.0, "cpu here": 0.0,
+             "cpu there": 0.0}
+    began = time.process_time()
     with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init, initargs=(store, compare)) as pool:
         def fill():
             waiting = 0                  # parsed chunks at the front, waiting for the main process
@@ -389,47 +395,47 @@ def _parallel(todo: deque, claimed: dict, task, span, processes: int, store, com
                 if not (isinstance(job, Future) and job.done()):
                     break
                 waiting += 1
-            while todo and len(pending) < window:
+            in_flight = sum(1 for _, j in pending if isinstance(j, Future))
+            while todo and in_flight < window:
                 chunk = todo.popleft()
                 if chunk[0] in claimed:
                     pending.append((chunk, None))
-                else:
-                    full = waiting >= (processes + 1 if BEHIND is None else BEHIND)
-                    pending.append((chunk, pool.submit(_work, (*task(chunk), full))))
+                    continue
+                full = waiting >= (processes + 1 if BEHIND is None else BEHIND)
+                pending.append((chunk, pool.submit(_work, (*task(chunk), full))))
+                in_flight += 1
 
-        stats = {"parsed here": 0, "parsed there": 0, "priced there": 0, "waited": 0.0}
         fill()
         while pending:
             chunk, job = pending[0]
             if isinstance(job, Future) and not job.done() and todo:
-                mine = todo.popleft()            # idle: parse the next chunk here
+                mine = todo.popleft()            # the workers are behind: parse the next chunk here
                 pending.append((mine, None if mine[0] in claimed else _parse_chunk(task(mine))))
                 stats["parsed here"] += 1
                 continue
             pending.popleft()
-            fill()
             if job is None:
+                fill()
                 yield Chunk(chunk, None, claimed.pop(chunk[0]), days=span(chunk))
                 continue
             if isinstance(job, Future):
                 start = time.perf_counter()
-                done = pickle.loads(job.result())
+                cpu, done = pickle.loads(job.result())
                 stats["waited"] += time.perf_counter() - start
+                stats["cpu there"] += cpu
                 stats["priced there" if len(done) > 2 else "parsed there"] += 1
             else:
                 done = job
+            fill()
             if len(done) == 2:               # parsed only: price it here
                 done = _price(done, store, compare)
             yield _event(chunk, done, span(chunk))
     if os.environ.get("NGAP_BATCH_STATS"):
-        import resource
         import sys
 
-        stats["cpu here"] = round(time.process_time(), 2)
-        stats["cpu there"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
-                                   + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime, 2)
-        stats["waited"] = round(stats["waited"], 2)
-        sys.stderr.write(f"lot : {processes} processus de travail, {stats}\n")
+        stats["cpu here"] = time.process_time() - began
+        sys.stderr.write(f"lot : {processes} processus de travail, "
+                         f"{ {k: round(v, 2) for k, v in stats.items()} }\n")
 
 
 def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) -> list[list[int]]:
