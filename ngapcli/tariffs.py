@@ -87,6 +87,7 @@ class TariffStore:
     first_date: date
     stale_after_days: int
     _holidays: dict = field(default_factory=dict)
+    _values: dict = field(default_factory=dict)  # (key, day, zone) → value: many lookups, few distinct
     holiday_table: dict = field(default_factory=dict)  # holidays.yaml, read as is; see is_holiday
 
     # -- loading ---------------------------------------------------------------------------
@@ -175,10 +176,15 @@ class TariffStore:
 
     def value(self, key: str, day: date, zone: str) -> Decimal | None:
         """Value of a letter key / forfait / majoration at a date in a zone; None before it existed."""
+        memo = self._values
+        found = memo.get((key, day, zone), memo)
+        if found is not memo:
+            return found
         s = self.series[key]
         dates, values = s.by_group[self.zones[zone]["values"]]
         i = bisect.bisect_right(dates, day)
-        return values[i - 1] if i else None
+        found = memo[(key, day, zone)] = values[i - 1] if i else None
+        return found
 
     def code(self, key: str) -> str:
         return self.series[key].code

@@ -209,6 +209,7 @@ def _price_acts(p: Passage, store: TariffStore, diags: Diagnostics) -> None:
         amount = money(coef * unit) if i.billed else Decimal("0.00")
         p.acts_lines.append(_line(p, i.letter, "act", coef, i.rate, Decimal(1), unit, amount, i.act_id,
                                   i.label, i.rule, i.source_line))
+    p.priced = [i for i in p.items if i.billed]
 
 
 def _forfaits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> set:

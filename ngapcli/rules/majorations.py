@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from ngapcli.rules.passage import Diagnostics, Passage
 
-NO_MAJORATION = ("perfusion_organisation", "ic_bpco", "garde", "death_certificate")
+NO_MAJORATION = frozenset(("perfusion_organisation", "ic_bpco", "garde", "death_certificate"))
 
 
+@lru_cache(maxsize=64)
 def minutes(text: str) -> int:
     h, m = text.split(":")
     return int(h) * 60 + int(m)
@@ -52,7 +54,7 @@ def time_majoration(p: Passage, store, diags: Diagnostics, add) -> None:
     billed = p.billed_items
     if not p.has_care:
         return
-    if billed and all(any(i.has(g) for g in NO_MAJORATION) for i in billed):
+    if billed and all(not i.groups.isdisjoint(NO_MAJORATION) for i in billed):
         if night_key(p, rules) or sunday_reason(p, store):
             diags.add("NGAP123", "Pas de majoration de nuit ni de dimanche : l'acte de la séance l'exclut "
                       "(forfait d'organisation de perfusion, séance IC/BPCO, garde ou certificat de décès).", p)

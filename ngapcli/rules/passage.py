@@ -57,6 +57,7 @@ class Passage:
     acts_lines: list[Line] = field(default_factory=list)
     majorations: list[Line] = field(default_factory=list)
     travel: list[Line] = field(default_factory=list)
+    priced: list[Item] | None = None  # the billed items, fixed once the acts are priced
 
     @property
     def home(self) -> bool:
@@ -65,10 +66,12 @@ class Passage:
     @property
     def has_care(self) -> bool:
         """Something is billed in this passage: an act, or dependence care under the day's forfait."""
-        return self.dependence or self.forfait is not None or any(i.billed for i in self.items)
+        return self.dependence or self.forfait is not None or bool(self.billed_items)
 
     @property
     def billed_items(self) -> list[Item]:
+        if self.priced is not None:
+            return self.priced
         return [i for i in self.items if i.billed]
 
     def lines(self) -> list[Line]:

@@ -7,7 +7,8 @@ from datetime import date
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 
 PERFUSION_FORFAITS = ("perfusion_short", "perfusion_long")
-OUTSIDE_11B = ("perfusion_supplement", "telesante_tl", "bsi_bilan", "death_certificate")
+NON_CUMUL_TRIGGERS = frozenset(("perfusion_short", "prise_medicamenteuse", "urinary_catheter"))
+OUTSIDE_11B = frozenset(("perfusion_supplement", "telesante_tl", "bsi_bilan", "death_certificate"))
 
 
 def _coef(unit: list[Item]):
@@ -37,19 +38,22 @@ def _is(unit: list[Item], group: str) -> bool:
 def non_cumuls(p: Passage, diags: Diagnostics) -> None:
     """Explicit exclusions inside Titre XVI (rules.md §2.3)."""
     live = [i for i in p.items if not i.refused]
-    if any(i.has("perfusion_short") for i in live):
+    present = frozenset().union(*(i.groups for i in live))
+    if not present & NON_CUMUL_TRIGGERS:
+        return
+    if "perfusion_short" in present:
         for i in live:
             if i.has("perfusion_removal"):
                 i.refuse("non cumulable avec un forfait de surveillance continue")
                 diags.add("NGAP141", f"« {i.act_id} » (AMI 5) refusé : le retrait est inclus dans le forfait de "
                           "perfusion sous surveillance continue de la même séance.", p, i.source_line)
-    if any(i.has("prise_medicamenteuse") for i in live):
+    if "prise_medicamenteuse" in present:
         for i in live:
             if i.act and i.act.article.endswith("chap. I art. 10") and not i.has("prise_medicamenteuse"):
                 i.refuse("non cumulable avec l'accompagnement de la prise médicamenteuse")
                 diags.add("NGAP103", f"« {i.act_id} » non facturé : l'accompagnement de la prise médicamenteuse "
                           "n'est pas cumulable avec les autres actes du chap. I art. 10.", p, i.source_line)
-    if any(i.has("urinary_catheter") for i in live):
+    if "urinary_catheter" in present:
         for i in live:
             if i.has("urinary_other"):
                 i.refuse("non cumulable avec le sondage")
@@ -70,7 +74,7 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
     for i in items:
         if letter and i.letter == "AMI":
             i.letter = letter
-        if any(i.has(g) for g in OUTSIDE_11B) or i.letter == "DI":
+        if not i.groups.isdisjoint(OUTSIDE_11B) or i.letter == "DI":
             _set([i], 100, "hors 11B : facturé en sus")
         elif vacc_on and i.has("vaccination"):
             _set([i], 100, "11B dérogation : vaccination à domicile à taux plein")
@@ -137,7 +141,7 @@ def rank_dependence(p: Passage, store, diags: Diagnostics) -> None:
             i.refuse("séance AIS remplacée par le forfait BSI")
             diags.add("NGAP133", f"« {i.act_id} » refusé : la prise en charge de la dépendance d'un patient BSI "
                       "se facture par le forfait BSA/BSB/BSC, plus par des séances AIS.", p, i.source_line)
-        elif any(i.has(g) for g in OUTSIDE_11B) or i.letter in ("DI", "TLS", "TLL", "TLD"):
+        elif not i.groups.isdisjoint(OUTSIDE_11B) or i.letter in ("DI", "TLS", "TLL", "TLD"):
             full.append(i)
         elif i.act is None or i.amx == "full":
             full.append(i)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from ngapcli.result import Line, money, num
 from ngapcli.rules.passage import Diagnostics, Passage
 
-NO_TRAVEL = ("perfusion_organisation", "telesoin", "death_certificate")
+NO_TRAVEL = frozenset(("perfusion_organisation", "telesoin", "death_certificate"))
 
 
 def trip_key(p: Passage):
@@ -21,7 +21,7 @@ def opens_travel(p: Passage) -> bool:
     billed = p.billed_items
     if not (p.home and p.has_care and (p.dependence or p.patient.prescription.home)):
         return False
-    return not (billed and all(any(i.has(g) for g in NO_TRAVEL) for i in billed))
+    return not (billed and all(not i.groups.isdisjoint(NO_TRAVEL) for i in billed))
 
 
 def ik_km(p: Passage, store, diags: Diagnostics) -> Decimal | None:
@@ -60,7 +60,7 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
     billed = p.billed_items
     if not p.has_care:
         return
-    if billed and all(any(i.has(g) for g in NO_TRAVEL) for i in billed):
+    if billed and all(not i.groups.isdisjoint(NO_TRAVEL) for i in billed):
         if any(i.has("perfusion_organisation") for i in billed):
             diags.add("NGAP123", "Pas d'indemnité de déplacement : le forfait d'organisation de la surveillance "
                       "d'une perfusion l'exclut (chap. II art. 3).", p)
