@@ -320,5 +320,5 @@ def _owner_of(line: Line, pairs) -> Passage:
 
 
 def _line(p: Passage, code, kind, coef, rate, quantity, unit, amount, act, label, why, source_line) -> Line:
-    return Line(p.tour.file, p.tour.nurse.name, p.day.isoformat(), p.patient.id, p.visit.number, p.visit.time,
+    return Line(p.tour.file, p.tour.nurse.name, p.iso, p.patient.id, p.visit.number, p.visit.time,
                 kind, code, coef, rate, quantity, unit, amount, act, label, why, source_line=source_line)

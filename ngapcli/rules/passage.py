@@ -58,6 +58,10 @@ class Passage:
     majorations: list[Line] = field(default_factory=list)
     travel: list[Line] = field(default_factory=list)
     priced: list[Item] | None = None  # the billed items, fixed once the acts are priced
+    iso: str = ""                     # the day as written in lines and diagnostics
+
+    def __post_init__(self):
+        self.iso = self.day.isoformat()
 
     @property
     def home(self) -> bool:
@@ -98,7 +102,7 @@ class Diagnostics:
             d.file = p.tour.file
             d.line = line if line is not None else p.visit.line
             d.patient = p.patient.id
-            d.date = p.day.isoformat()
+            d.date = p.iso
             d.time = p.visit.time
         elif line is not None:
             d.line = line
