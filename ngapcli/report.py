@@ -35,6 +35,7 @@ from typing import Callable, Iterable
 
 from ngapcli import __version__
 from ngapcli.errors import InputError, UsageError
+from ngapcli.render.data import Mapped
 from ngapcli.result import ZERO, Diagnostic, Line, Result, money
 
 DIMENSIONS = ("day", "week", "month", "patient", "code", "nurse")
@@ -565,8 +566,9 @@ class Report:
             "period": {"from": _iso(self.options.date_from) or self.agg.first,
                        "to": _iso(self.options.date_to) or self.agg.last},
             "by": list(self.options.by),
-            "files": [f.as_dict() for f in self.files],
-            "warnings": [d.as_dict() for d in sorted(self.agg.diagnostics, key=_diag_order)],
+            # dicts made one by one as they are written (a year's warnings would weigh ~10 MB at once)
+            "files": Mapped(self.files, FileStatus.as_dict),
+            "warnings": Mapped(sorted(self.agg.diagnostics, key=_diag_order), Diagnostic.as_dict),
             "notes": list(self.agg.notes),
             "totals": self.agg.totals(),
             "groups": groups,

@@ -168,3 +168,13 @@ def test_workers_from_the_environment(monkeypatch):
     assert batch.default_workers(1) == 3
     monkeypatch.setenv("NGAP_WORKERS", "")
     assert batch.default_workers(1) == 1
+
+
+def test_mapped_lists_are_written_like_lists():
+    from ngapcli.render.data import Mapped
+
+    items = Mapped([1, 2, 3], lambda x: {"n": x})
+    assert len(items) == 3 and items[1] == {"n": 2} and items[1:] == [{"n": 2}, {"n": 3}] and list(items)[0] == {"n": 1}
+    buf = io.StringIO()
+    write_json({"items": items, "none": Mapped([], str)}, buf)
+    assert json.loads(buf.getvalue()) == {"items": [{"n": 1}, {"n": 2}, {"n": 3}], "none": []}

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from collections.abc import Sequence
+from typing import Callable, TextIO
 
 from ngapcli import __version__
 from ngapcli.result import Result
@@ -31,6 +32,25 @@ def write_json(doc: dict, out: TextIO) -> None:
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
+class Mapped(Sequence):
+    """``[fn(x) for x in items]`` computed item by item when read: a long list (the warnings of a year's
+    report) is written without ever existing as a list of dicts. ``len`` and indexing work."""
+
+    def __init__(self, items: Sequence, fn: Callable):
+        self.items, self.fn = items, fn
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.fn(x) for x in self.items[i]]
+        return self.fn(self.items[i])
+
+    def __iter__(self):
+        return map(self.fn, self.items)
+
+
 def _write(value, write, newline: str) -> None:
     if isinstance(value, dict) and value:
         inner = newline + "  "
@@ -40,13 +60,15 @@ def _write(value, write, newline: str) -> None:
             _write(v, write, inner)
             sep = "," + inner
         write(newline + "}")
-    elif isinstance(value, list) and value:
+    elif isinstance(value, (list, Mapped)) and value:
         inner = newline + "  "
         sep = "[" + inner
         for item in value:
             write(sep + _ENCODE(item))
             sep = "," + inner
         write(newline + "]")
+    elif isinstance(value, Mapped):
+        write("[]")
     else:
         write(_ENCODE(value))
 
