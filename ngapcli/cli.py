@@ -392,10 +392,11 @@ def _app_for(args: list[str]) -> typer.Typer:
 def _end(code) -> None:
     """End the process without the interpreter's teardown when nothing needs it: freeing every module
     and object at exit costs 25-40 ms of each command (benchmarks/run.py), for nothing once the output
-    is flushed. Not when worker processes or threads were used (``ngap report`` on a big batch), nor
-    for an exit message: a normal exit then."""
+    is flushed. Not while a worker process or a thread is still there, nor for an exit message: a
+    normal exit then."""
     threading = sys.modules.get("threading")
-    if not isinstance(code, (int, type(None))) or "multiprocessing" in sys.modules \
+    processes = sys.modules.get("multiprocessing")
+    if not isinstance(code, (int, type(None))) or (processes is not None and processes.active_children()) \
             or (threading is not None and threading.active_count() > 1):
         sys.exit(code)
     try:
