@@ -14,13 +14,13 @@ for the rules that cross files to hold: a patient is shared by id between the nu
 BSI forfait a day, four IFI a day…) and a nurse's daily limits (IK cap, remplacements) hold across her
 files. But one call keeps every tour and every line in memory: the memory would grow with the number
 of files. Pricing file by file keeps the memory flat but breaks the cross-file rules. So we stream by
-chunks of days: a first pass reads each file once and keeps only the set of its dates (then drops the
-tours); files that share a date are joined (union-find) into one chunk; a second pass re-reads and
-prices one chunk at a time, in date order, and only the sums are kept. Every rule within a day holds
-across files, and the memory is bounded by the largest chunk (files one nurse writes per day or per
-week give chunks of one day or one week; one file holding a whole year gives a chunk of that year).
-What remains out of reach: limits spanning several days (per-month or per-12-months counts, garde
-periods across midnight) are only checked within a chunk. The cost is reading each file twice.
+chunks of days (``ngapcli.batch``): a first pass takes the dates of each file from its ``date:`` keys
+without parsing it; files that share a date are joined into one chunk, and so are the files holding a
+patient's acts limited per month or per 12 months when that limit could be reached; a second pass parses
+each file once and prices one chunk at a time, in date order (worker processes parse ahead on big
+batches), and only the sums are kept. The result equals one ``rules.price()`` over every file
+(tests/test_batch.py), and the memory is bounded by the largest chunk (files one nurse writes per day or
+per week give chunks of one day or one week; one file holding a whole year gives a chunk of that year).
 """
 from __future__ import annotations
 
