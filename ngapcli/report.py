@@ -36,6 +36,7 @@ from typing import Callable, Iterable
 from ngapcli import __version__
 from ngapcli.errors import InputError, UsageError
 from ngapcli.render.data import Mapped
+from ngapcli.spool import SortedSpool
 from ngapcli.result import ZERO, Diagnostic, Line, Result, money
 
 DIMENSIONS = ("day", "week", "month", "patient", "code", "nurse")
@@ -383,7 +384,9 @@ class Aggregator:
         self.by_patient: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.by_code: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.retro: dict[tuple, Retro] = {}
-        self.diagnostics: list[Diagnostic] = []
+        # sorted as they are added, most of them on disk: a year's warnings would grow with the files
+        self.diagnostics = SortedSpool(_diag_order)
+        self.severities: dict[str, int] = defaultdict(int)
         self.notes: list[str] = []
         self.first: str | None = None
         self.last: str | None = None
@@ -412,7 +415,10 @@ class Aggregator:
             nurse = nurses.get((line.file, line.nurse, line.patient, line.date))
             if nurse is not None and nurse.replaces:
                 self._retro(nurse, line)
-        self.diagnostics.extend(d for d in result.diagnostics if opts.keeps(d.date))
+        kept = [d for d in result.diagnostics if opts.keeps(d.date)]
+        for d in kept:
+            self.severities[d.severity] += 1
+        self.diagnostics.extend(kept)
 
     # franchise ----------------------------------------------------------------------------------------
     def _franchise(self, lines: list[Line], where: dict | None) -> list[Decimal]:
@@ -539,11 +545,11 @@ class Report:
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.agg.diagnostics)
+        return self.agg.severities["error"] > 0
 
     @property
     def has_warnings(self) -> bool:
-        return any(d.severity in ("error", "warning") for d in self.agg.diagnostics)
+        return self.agg.severities["error"] + self.agg.severities["warning"] > 0
 
     def comparison(self) -> dict | None:
         if self.compare is None:
@@ -568,7 +574,7 @@ class Report:
             "by": list(self.options.by),
             # dicts made one by one as they are written (a year's warnings would weigh ~10 MB at once)
             "files": Mapped(self.files, FileStatus.as_dict),
-            "warnings": Mapped(sorted(self.agg.diagnostics, key=_diag_order), Diagnostic.as_dict),
+            "warnings": Mapped(self.agg.diagnostics, Diagnostic.as_dict),
             "notes": list(self.agg.notes),
             "totals": self.agg.totals(),
             "groups": groups,

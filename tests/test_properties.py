@@ -343,3 +343,21 @@ def test_json_csv_and_table_agree(docs):
         expected[(l["nurse"] or "infirmière", l["date"])] += dec(l["amount"])
     assert len(days) == len(expected), (days, dict(expected))
     assert Counter(days) == Counter(expected.items())
+
+
+@settings_(200)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 1000)), max_size=12), max_size=12),
+       st.integers(1, 7), st.integers(1, 4))
+def test_sorted_spool_is_a_stable_sort_of_what_was_added(batches, limit, block):
+    """The warnings of `ngap report` (ngapcli/spool.py): spilled to disk or not, read once or twice."""
+    from ngapcli.spool import SortedSpool
+
+    spool = SortedSpool(key=lambda x: x[0], limit=limit, block=block)
+    for b in batches:
+        spool.extend(iter(b))
+    everything = [x for b in batches for x in b]
+    assert len(spool) == len(everything)
+    assert list(spool) == sorted(everything, key=lambda x: x[0])
+    assert list(spool) == sorted(everything, key=lambda x: x[0])
+    spool.close()
+    assert list(spool) == [] and len(spool) == 0

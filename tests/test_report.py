@@ -78,6 +78,22 @@ def test_month_folder_is_read_recursively_and_priced_like_price(month_report, mo
     assert month_report["warnings"] == sorted(month_price["warnings"], key=order)
 
 
+def test_warnings_spilled_to_disk_come_back_in_the_same_order(monkeypatch, month_report, month_price):
+    """A year's warnings are kept sorted in a temporary file past a few thousand (issue 7: memory must not
+    grow with the files); with a tiny buffer the month spills many runs and must give the same output."""
+    from ngapcli import spool
+
+    assert len(month_price["warnings"]) == 7
+    table = run_cli("report", MONTH, env={"NGAP_WORKERS": "1"})
+    monkeypatch.setattr(spool, "LIMIT", 2)
+    monkeypatch.setattr(spool, "BLOCK", 1)
+    r = report_json(MONTH, "--by", "day,week,month,patient,code,nurse", env={"NGAP_WORKERS": "1"})
+    assert r.exit_code == 0, r.stderr
+    assert r.json == month_report
+    spilled = run_cli("report", MONTH, env={"NGAP_WORKERS": "1"})
+    assert spilled.stdout == table.stdout and "NGAP111" in table.stdout
+
+
 def test_patients_are_shared_between_the_nurses_files(month_report):
     # P01 (BSB) is seen every day by the morning nurse and the evening nurse, in two different files:
     # priced together, the forfait is billed once a day (31 × 18.20); each file alone would bill it.

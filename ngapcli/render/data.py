@@ -34,9 +34,10 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 class Mapped(Sequence):
     """``[fn(x) for x in items]`` computed item by item when read: a long list (the warnings of a year's
-    report) is written without ever existing as a list of dicts. ``len`` and indexing work."""
+    report) is written without ever existing as a list of dicts. ``len`` works, and indexing when ``items``
+    is a sequence (a :class:`ngapcli.spool.SortedSpool` is read in order only)."""
 
-    def __init__(self, items: Sequence, fn: Callable):
+    def __init__(self, items, fn: Callable):
         self.items, self.fn = items, fn
 
     def __len__(self) -> int:
