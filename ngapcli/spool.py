@@ -13,7 +13,7 @@ import pickle
 import tempfile
 from typing import Any, Callable, Iterable, Iterator
 
-LIMIT = 4096      # items kept in memory (~2 MB of warnings)
+LIMIT = 2048      # items kept in memory (~1 MB of warnings)
 BLOCK = 256       # items per pickled block: what a run costs in memory while the runs are merged
 
 
