@@ -411,11 +411,24 @@ def _end(code) -> None:
 
 def main() -> None:
     """The console entry point: runs the command and ends the process (see _end)."""
+    from typer._click import exceptions as click_errors
+
     try:
-        _app_for(sys.argv[1:])()
+        # not standalone: click's usage errors come back here to be said in French (ngapcli/usage.py)
+        _end(_app_for(sys.argv[1:])(standalone_mode=False, prog_name="ngap"))
     except SystemExit as exc:
         _end(exc.code)
-    except KeyboardInterrupt:
+    except click_errors.NoArgsIsHelpError as exc:   # `ngap` alone: the help, as typer shows it
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)
+        _end(exc.exit_code)
+    except click_errors.ClickException as exc:
+        from ngapcli.usage import render
+
+        sys.stderr.write(render(exc, sys.argv[1:]))
+        _end(exc.exit_code)
+    except (KeyboardInterrupt, click_errors.Abort):
         sys.stderr.write("interrompu\n")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - never a traceback for a user

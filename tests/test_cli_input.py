@@ -339,3 +339,63 @@ def test_help():
     assert r.exit_code == 0
     for command in ("price", "check", "acts", "tariffs"):
         assert command in r.stdout
+
+
+# -- usage errors of the real command line, in French (ngapcli/usage.py) --------------------------------
+
+@pytest.mark.parametrize("args, said", [
+    (["price", "--format", "xml", "t.yaml"],
+     "erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas une valeur permise (table, json, csv)\n"
+     "  usage : ngap price [OPTIONS] [files]...\n  aide : ngap price -h\n"),
+    (["pric"], "erreur : commande inconnue « pric » ; vouliez-vous dire « price » ?\n"
+               "  usage : ngap [OPTIONS] COMMAND [ARGS]...\n  aide : ngap -h\n"),
+    (["report", "--bogus"], "erreur : option inconnue « --bogus »\n"
+                            "  usage : ngap report [OPTIONS] [paths]...\n  aide : ngap report -h\n"),
+    (["report", "--by"], "erreur : l'option « --by » attend une valeur\n  aide : ngap report -h\n"),
+    (["tariffs", "extra"], "erreur : argument en trop : extra\n"
+                           "  usage : ngap tariffs [OPTIONS]\n  aide : ngap tariffs -h\n"),
+    (["explain"], "erreur : argument manquant : « code »\n"
+                  "  usage : ngap explain [OPTIONS] {code}\n  aide : ngap explain -h\n"),
+    (["report", "--retrocession-base", "net", "x"],
+     "erreur : valeur invalide pour « --retrocession-base » : « net » n'est pas une valeur permise "
+     "(fees, fees_without_ik)\n  usage : ngap report [OPTIONS] [paths]...\n  aide : ngap report -h\n"),
+])
+def test_usage_errors_are_french_with_the_usage_and_exit_2(tmp_path, args, said):
+    """The console script (not CliRunner): click's own checks, said in French, nothing on stdout."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "ngapcli", *args], capture_output=True, text=True, cwd=tmp_path,
+                       env={"PATH": "", "NO_COLOR": "1", "NGAP_CACHE_DIR": "off"})
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", said)
+
+
+def test_a_directory_given_as_billed_csv(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "ngapcli", "audit", str(EXAMPLES), "--billed", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == ""
+    assert f"« --billed » : « {tmp_path} » est un dossier, pas un fichier" in r.stderr
+
+
+def test_a_usage_message_we_do_not_know_is_kept_as_written():
+    from ngapcli.usage import french
+
+    assert french("Something new from click.") == "Something new from click."
+    assert french("Invalid value for '-x': 7 is not in the range 1<=x<=5.") == \
+        "valeur invalide pour « -x » : 7 est hors de l'intervalle 1<=x<=5"
+    assert french("Invalid value: 'abc' is not a valid integer.") == "valeur invalide : « abc » n'est pas un nombre entier"
+    assert french("Missing option '--billed'.") == "option manquante : « --billed »"
+    assert french("Option '--x' does not take a value.") == "l'option « --x » ne prend pas de valeur"
+
+
+def test_ngap_alone_shows_the_help_and_exits_2():
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "ngapcli"], capture_output=True, text=True, env={"NO_COLOR": "1",
+                                                                                              "PATH": ""})
+    assert r.returncode == 2
+    assert "Commands" in r.stdout and "price" in r.stdout and "Traceback" not in r.stderr
