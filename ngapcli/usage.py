@@ -19,7 +19,7 @@ def _quoted(text: str) -> str:
 
 
 def _choices(text: str) -> str:
-    return ", ".join(c.strip().strip("'") for c in text.split(","))
+    return ", ".join(c.strip().strip("'") for c in text.split(",") if c.strip())
 
 
 # the value part of "Invalid value for X: <message>"
@@ -56,7 +56,7 @@ _MESSAGE = [(re.compile(p, re.S), f) for p, f in _MESSAGE]
 def _value(text: str) -> str:
     text = text.strip()
     if text.startswith("Choose from:"):
-        return "valeurs permises : " + ", ".join(text.split(":", 1)[1].split())
+        return "valeurs permises : " + _choices(text.split(":", 1)[1])
     for pattern, say in _VALUE:
         m = pattern.fullmatch(text)
         if m:

@@ -131,89 +131,137 @@ class _Builder:
         return InputError(message, self.file, mark.line + 1, mark.column + 1)
 
     def document(self):
-        """Build the next document from the events (after its DocumentStartEvent)."""
-        loader = self.loader
+        """Build the next document from the events (after its DocumentStartEvent).
+
+        The loop runs once per value of every file of a batch: attaching a value to its parent and
+        counting it are written inline (a method call each cost a tenth of the parse)."""
+        get_event = self.loader.get_event
+        resolve = self.loader.resolve
         anchors: dict[str, tuple[object, int, str | None]] = {}  # value, size, raw text
         open_anchors: set[str] = set()
         stack: list[_Open] = []
         cache = self.cache
         root = None
-        while True:
-            event = loader.get_event()
-            cls = type(event)
-            mark = event.start_mark
-            if cls is yaml.DocumentEndEvent:
-                return root
-            if cls is yaml.AliasEvent:
-                name = event.anchor
-                if name in open_anchors:
-                    raise self.fail(f"alias « *{name} » récursif (il se contient lui-même)", mark)
-                if name not in anchors:
-                    raise self.fail(f"alias « *{name} » sans ancre « &{name} » avant lui", mark)
-                value, size, raw = anchors[name]
-            elif cls is yaml.ScalarEvent:
-                text, size = event.value, 1
-                known = cache.get((event.tag, text, event.implicit))
-                if known is None:
-                    tag = event.tag
-                    if tag is None or tag == "!":
-                        tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
-                    value = _scalar(tag, text)
-                    known = (value, None if isinstance(value, str) else text)
-                    if len(text) < 64 and len(cache) < 4096:
-                        cache[(event.tag, text, event.implicit)] = known
-                value, raw = known
-                if event.anchor is not None:
-                    self._anchor(anchors, event.anchor, (value, 1, raw), mark)
-            elif cls is yaml.SequenceStartEvent or cls is yaml.MappingStartEvent:
-                if len(stack) >= MAX_DEPTH:
-                    raise self.fail(f"YAML trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)", mark)
-                is_map = cls is yaml.MappingStartEvent
-                out = YMap() if is_map else YList()
-                out.line, out.column = mark.line + 1, mark.column + 1
-                if is_map:
-                    out.key_pos, out.raw = {}, {}
+        count = self.count
+        parent = None                    # stack[-1]
+        Scalar, Alias, MapStart, SeqStart = yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, \
+            yaml.SequenceStartEvent
+        MapEnd, SeqEnd, DocEnd, ScalarNode = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentEndEvent, \
+            yaml.ScalarNode
+        try:
+            while True:
+                event = get_event()
+                cls = type(event)
+                if cls is Scalar:
+                    ckey = (event.tag, event.value, event.implicit)
+                    known = cache.get(ckey)
+                    if known is None:
+                        text, tag = event.value, event.tag
+                        if tag is None or tag == "!":
+                            tag = resolve(ScalarNode, text, event.implicit)
+                        value = _scalar(tag, text)
+                        known = (value, None if isinstance(value, str) else text)
+                        if len(text) < 64 and len(cache) < 4096:
+                            cache[ckey] = known
+                    value, raw = known
+                    size = 1
+                    if event.anchor is not None:
+                        self._anchor(anchors, event.anchor, (value, 1, raw), event.start_mark)
+                elif cls is MapStart or cls is SeqStart:
+                    mark = event.start_mark
+                    if len(stack) >= MAX_DEPTH:
+                        raise self.fail(f"YAML trop profondément imbriqué (plus de {MAX_DEPTH} niveaux)", mark)
+                    is_map = cls is MapStart
+                    out = YMap() if is_map else YList()
+                    out.line, out.column = mark.line + 1, mark.column + 1
+                    if is_map:
+                        out.key_pos, out.raw = {}, {}
+                    else:
+                        out.item_pos, out.item_raw = [], {}
+                    count += 1
+                    if count > MAX_NODES:
+                        raise self._too_big(mark)
+                    if event.anchor is not None:
+                        self._anchor(anchors, event.anchor, (out, 0, None), mark)
+                        open_anchors.add(event.anchor)
+                    parent = _Open(out, event.anchor, mark, is_map)
+                    stack.append(parent)
+                    continue
+                elif cls is MapEnd or cls is SeqEnd:
+                    done = stack.pop()
+                    parent = stack[-1] if stack else None
+                    if done.anchor is not None:
+                        anchors[done.anchor] = (done.value, done.size, None)
+                        open_anchors.discard(done.anchor)
+                    # its values were counted one by one; only aliases count a subtree again
+                    if parent is None:
+                        root = done.value
+                    else:
+                        self._attach(parent, done.value, done.size, None, done.start)
+                    continue
+                elif cls is Alias:
+                    mark = event.start_mark
+                    name = event.anchor
+                    if name in open_anchors:
+                        raise self.fail(f"alias « *{name} » récursif (il se contient lui-même)", mark)
+                    if name not in anchors:
+                        raise self.fail(f"alias « *{name} » sans ancre « &{name} » avant lui", mark)
+                    value, size, raw = anchors[name]
+                elif cls is DocEnd:
+                    return root
+                else:  # pragma: no cover - stream events are handled by load_documents
+                    raise self.fail(f"événement YAML inattendu ({cls.__name__})", event.start_mark)
+                # a scalar or an alias: count it, then attach it
+                count += size
+                if count > MAX_NODES:
+                    raise self._too_big(event.start_mark)
+                if parent is None:
+                    root = value
+                elif parent.is_map:
+                    if parent.key is _NO_KEY:  # a key: a name, as written
+                        self._key(parent, value if raw is None else raw, event.start_mark)
+                        continue
+                    mark = event.start_mark
+                    key, kmark = parent.key, parent.key_mark
+                    out = parent.value
+                    out[key] = value
+                    out.key_pos[key] = (kmark.line + 1, kmark.column + 1, mark.line + 1, mark.column + 1)
+                    if raw is not None:
+                        out.raw[key] = raw
+                    parent.key = _NO_KEY
+                    parent.size += size
                 else:
-                    out.item_pos, out.item_raw = [], {}
-                self._count(1, mark)
-                if event.anchor is not None:
-                    self._anchor(anchors, event.anchor, (out, 0, None), mark)
-                    open_anchors.add(event.anchor)
-                stack.append(_Open(out, event.anchor, mark, is_map))
-                continue
-            elif cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
-                done = stack.pop()
-                if done.anchor is not None:
-                    anchors[done.anchor] = (done.value, done.size, None)
-                    open_anchors.discard(done.anchor)
-                # its values were counted one by one; only aliases count a subtree again
-                self._attach(stack, done.value, done.size, None, done.start)
-                if not stack:
-                    root = done.value
-                continue
-            else:  # pragma: no cover - stream events are handled by load_documents
-                raise self.fail(f"événement YAML inattendu ({cls.__name__})", mark)
-            # a scalar or an alias: count it, then attach it
-            self._count(size, mark)
-            if not stack:
-                root = value
-            else:
-                self._attach(stack, value, size, raw, mark)
+                    mark = event.start_mark
+                    out = parent.value
+                    if raw is not None:
+                        out.item_raw[len(out)] = raw
+                    out.append(value)
+                    out.item_pos.append((mark.line + 1, mark.column + 1))
+                    parent.size += size
+        finally:
+            self.count = count
 
     def _anchor(self, anchors, name, entry, mark) -> None:
         if name in anchors:
             raise self.fail(f"ancre « &{name} » définie deux fois", mark)
         anchors[name] = entry
 
-    def _count(self, size: int, mark) -> None:
-        self.count += size
-        if self.count > MAX_NODES:
-            raise self.fail(f"document trop volumineux (plus de {MAX_NODES} valeurs YAML, alias compris)", mark)
+    def _too_big(self, mark) -> InputError:
+        return self.fail(f"document trop volumineux (plus de {MAX_NODES} valeurs YAML, alias compris)", mark)
 
-    def _attach(self, stack: list[_Open], value, size: int, raw, mark) -> None:
-        if not stack:
+    def _key(self, parent: _Open, name, mark) -> None:
+        if isinstance(name, (YMap, YList)) or name is None:
+            raise self.fail("clé invalide : une clé est un nom, pas une liste ou une table", mark)
+        if name in parent.value:
+            raise self.fail(f"clé « {name} » en double", mark)
+        parent.key, parent.key_mark = name, mark
+        parent.size += 1
+
+    def _attach(self, parent: _Open, value, size: int, raw, mark) -> None:
+        """A collection that just ended, or any value, into its parent."""
+        if parent.is_map and parent.key is _NO_KEY:
+            self._key(parent, value if raw is None else raw, mark)
             return
-        parent = stack[-1]
         parent.size += size
         out = parent.value
         if not parent.is_map:
@@ -221,15 +269,6 @@ class _Builder:
                 out.item_raw[len(out)] = raw
             out.append(value)
             out.item_pos.append((mark.line + 1, mark.column + 1))
-            return
-        if parent.key is _NO_KEY:  # this value is a key: a name, as written
-            if raw is not None:
-                value = raw
-            if isinstance(value, (YMap, YList)) or value is None:
-                raise self.fail("clé invalide : une clé est un nom, pas une liste ou une table", mark)
-            if value in out:
-                raise self.fail(f"clé « {value} » en double", mark)
-            parent.key, parent.key_mark = value, mark
             return
         key, kmark = parent.key, parent.key_mark
         out[key] = value

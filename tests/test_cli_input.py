@@ -370,6 +370,30 @@ def test_usage_errors_are_french_with_the_usage_and_exit_2(tmp_path, args, said)
     assert (r.returncode, r.stdout, r.stderr) == (2, "", said)
 
 
+def test_usage_errors_rendered_in_process_like_the_console_script(tmp_path):
+    """Same path as cli.main (not standalone, then usage.render), in this process; the cases of the
+    subprocess test above plus the ones only reachable here."""
+    from typer._click.exceptions import ClickException
+
+    from ngapcli.cli import _app_for
+    from ngapcli.usage import render
+
+    def said(*args):
+        with pytest.raises(ClickException) as caught:
+            _app_for(list(args))(args=list(args), standalone_mode=False, prog_name="ngap")
+        return render(caught.value, list(args))
+
+    assert said("price", "-f", "xml") == ("erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas "
+                                          "une valeur permise (table, json, csv)\n  usage : ngap price [OPTIONS] "
+                                          "[files]...\n  aide : ngap price -h\n")
+    assert said("report", "--by") == "erreur : l'option « --by » attend une valeur\n  aide : ngap report -h\n"
+    assert said("--bogus").startswith("erreur : option inconnue « --bogus »\n  usage : ngap [OPTIONS] COMMAND")
+    assert said("pric").startswith("erreur : commande inconnue « pric » ; vouliez-vous dire « price » ?\n")
+    assert said("audit", "--billed", str(tmp_path)).startswith(
+        f"erreur : valeur invalide pour « --billed » : « {tmp_path} » est un dossier, pas un fichier\n")
+    assert said("explain").startswith("erreur : argument manquant : « code »\n")
+
+
 def test_a_directory_given_as_billed_csv(tmp_path):
     import subprocess
     import sys
@@ -389,6 +413,18 @@ def test_a_usage_message_we_do_not_know_is_kept_as_written():
     assert french("Invalid value: 'abc' is not a valid integer.") == "valeur invalide : « abc » n'est pas un nombre entier"
     assert french("Missing option '--billed'.") == "option manquante : « --billed »"
     assert french("Option '--x' does not take a value.") == "l'option « --x » ne prend pas de valeur"
+    assert french("Option '--x' requires 2 arguments.") == "l'option « --x » attend 2 valeurs"
+    assert french("Missing command.") == "commande manquante"
+    assert french("Invalid value for '-z': 'q' is not 'metropole'.") == \
+        "valeur invalide pour « -z » : « q » n'est pas permis (seule valeur : metropole)"
+    assert french("Invalid value for 'p': Path '/x' does not exist.") == \
+        "valeur invalide pour « p » : le chemin « /x » n'existe pas"
+    assert french("Invalid value for 'p': File '/x' is not readable.") == \
+        "valeur invalide pour « p » : « /x » n'est pas lisible (droits)"
+    assert french("Invalid value for 'p': Directory '/x' is a file.") == \
+        "valeur invalide pour « p » : « /x » est un fichier, pas un dossier"
+    assert french("Invalid value for 'p': Choose from:\n\ta,\n\tb") == "valeur invalide pour « p » : valeurs permises : a, b"
+    assert french("Invalid value for 'p': something else") == "valeur invalide pour « p » : something else"
 
 
 def test_ngap_alone_shows_the_help_and_exits_2():
