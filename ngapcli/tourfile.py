@@ -48,6 +48,9 @@ def source(m, key):
     return v if isinstance(v, str) else m.raw.get(key, v)
 
 
+_CLOCKS: dict[str, tuple[str, int]] = {}   # "8:30" -> ("08:30", 510): a batch reads the same times again and again
+
+
 class _Reader:
     """Validates one document, raising InputError at the first fault with its place."""
 
@@ -116,21 +119,21 @@ class _Reader:
         if key not in m or m[key] is None:
             return None
         v = m[key]
-        pos = self.value_pos(m, key)
         if isinstance(v, bool) or isinstance(v, (YMap, YList)):
-            raise self.fail(f"« {key} » : un nombre est attendu", pos)
+            raise self.fail(f"« {key} » : un nombre est attendu", self.value_pos(m, key))
         v = source(m, key)  # decimal as written: 010 is ten (not YAML 1.1 octal), 0x10 is refused
         try:
             d = Decimal(v.strip().replace(",", "."))
         except InvalidOperation:
-            raise self.fail(f"« {key} » : « {show(v)} » n'est pas un nombre", pos) from None
+            raise self.fail(f"« {key} » : « {show(v)} » n'est pas un nombre", self.value_pos(m, key)) from None
         if not d.is_finite():
-            raise self.fail(f"« {key} » : « {show(v)} » n'est pas un nombre fini", pos)
+            raise self.fail(f"« {key} » : « {show(v)} » n'est pas un nombre fini", self.value_pos(m, key))
         if d < minimum or d > maximum:
-            raise self.fail(f"« {key} » : {show(v)} hors des bornes permises ({minimum} à {maximum})", pos)
+            raise self.fail(f"« {key} » : {show(v)} hors des bornes permises ({minimum} à {maximum})",
+                            self.value_pos(m, key))
         if integer:
             if d != d.to_integral_value():
-                raise self.fail(f"« {key} » : un nombre entier est attendu, pas {show(v)}", pos)
+                raise self.fail(f"« {key} » : un nombre entier est attendu, pas {show(v)}", self.value_pos(m, key))
             return int(d)
         return d
 
@@ -153,14 +156,20 @@ class _Reader:
                 raise self.fail(f"clé « {key} » obligatoire (heure HH:MM)", (m.line, m.column))
             return None
         v = m[key]
-        pos = self.value_pos(m, key)
+        known = _CLOCKS.get(v) if isinstance(v, str) else None
+        if known is not None:
+            return known
         match = _TIME.match(str(v).strip()) if isinstance(v, str) else None
         if not match:
-            raise self.fail(f"« {key} » : heure « {show(source(m, key))} » illisible, format attendu HH:MM", pos)
+            raise self.fail(f"« {key} » : heure « {show(source(m, key))} » illisible, format attendu HH:MM",
+                            self.value_pos(m, key))
         h, mi = int(match[1]), int(match[2])
         if h > 23 or mi > 59:
-            raise self.fail(f"« {key} » : l'heure {v} n'existe pas (00:00 à 23:59)", pos)
-        return f"{h:02d}:{mi:02d}", h * 60 + mi
+            raise self.fail(f"« {key} » : l'heure {v} n'existe pas (00:00 à 23:59)", self.value_pos(m, key))
+        known = f"{h:02d}:{mi:02d}", h * 60 + mi
+        if len(_CLOCKS) < 4096:
+            _CLOCKS[v] = known
+        return known
 
     # -- the document ------------------------------------------------------------------------
     def tour(self, doc, index: int) -> Tour:
