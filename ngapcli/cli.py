@@ -112,7 +112,7 @@ def price(
         from ngapcli.render import data
 
         if format is Format.json:
-            data.write_json(data.price_document(result), sys.stdout)
+            data.write_json(data.price_document(result, tours), sys.stdout)
         else:
             data.write_csv([l.as_dict() for l in result.lines], sys.stdout)
     raise typer.Exit(_exit_code(result, strict))

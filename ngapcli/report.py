@@ -27,10 +27,10 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable
@@ -261,6 +261,8 @@ def priced_json(text: str, name: str) -> Result | None:
     result = Result()
     for n, raw in enumerate(doc["lines"], 1):
         result.lines.append(_line_from_json(raw, name, n))
+    if isinstance(doc.get("patients"), list):
+        result.patients = _patients_from_json(doc["patients"], name)
     for raw in doc.get("warnings") or []:
         if isinstance(raw, dict) and raw.get("code"):
             result.diagnostics.append(Diagnostic(
@@ -268,6 +270,49 @@ def priced_json(text: str, name: str) -> Result | None:
                 str(raw.get("reference") or ""), str(raw.get("file") or ""), raw.get("line"),
                 raw.get("patient"), raw.get("date"), raw.get("time")))
     return result
+
+
+def _patients_from_json(items: list, name: str) -> dict:
+    """(file, patient id) → (Patient, document date): the ``patients`` of `ngap price --format json`."""
+    from ngapcli.model import Patient
+    from ngapcli.tourfile import COVERAGES
+
+    out = {}
+    for n, raw in enumerate(items, 1):
+        where = f"JSON de « ngap price » : patients[{n}]"
+        if not isinstance(raw, dict) or not raw.get("patient") or raw.get("coverage") not in COVERAGES:
+            raise InputError(f"{where} : objet avec « patient » et « coverage » ({', '.join(COVERAGES)}) attendu",
+                             name)
+        age = raw.get("age")
+        if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130):
+            raise InputError(f"{where} : « age » doit être un nombre entier de 0 à 130", name)
+        try:
+            born = date.fromisoformat(raw["birth_date"]) if raw.get("birth_date") else None
+            day = date.fromisoformat(raw["date"]) if raw.get("date") else None
+        except (TypeError, ValueError):
+            raise InputError(f"{where} : « birth_date » ou « date » illisible (AAAA-MM-JJ)", name) from None
+        if day is None and age is not None:
+            raise InputError(f"{where} : « date » manque pour situer « age »", name)
+        patient = Patient(str(raw["patient"]), age=age, birth_date=born, coverage=raw["coverage"])
+        out.setdefault((str(raw.get("file") or name), patient.id), (patient, day))
+    return out
+
+
+class _JsonPatients:
+    """The lookup of ``_patients_of`` for lines read from JSON: (file, patient id, day) → (patient, tour)."""
+
+    class _Doc:
+        __slots__ = ("date",)
+
+        def __init__(self, day):
+            self.date = day
+
+    def __init__(self, patients: dict):
+        self.patients = patients
+
+    def get(self, key):
+        found = self.patients.get(key[:2])
+        return None if found is None else (found[0], self._Doc(found[1]))
 
 
 def _line_from_json(raw, name: str, n: int) -> Line:
@@ -394,7 +439,10 @@ class Aggregator:
         """A priced chunk: ``tours`` are its parsed tours, or None for lines read from `ngap price` JSON."""
         opts = self.options
         lines = [l for l in result.lines if opts.keeps(l.date)]
-        where = _patients_of(tours) if tours is not None else None
+        if tours is not None:
+            where = _patients_of(tours)
+        else:   # lines read from `ngap price` JSON: who they are about, when it says so
+            where = _JsonPatients(result.patients) if result.patients else None
         franchises = self._franchise(lines, where) if self.franchise else [ZERO] * len(lines)
         nurses = _nurses_of(tours) if tours else {}
         total, groups, by_patient, by_code = self.total, self.groups, self.by_patient, self.by_code
@@ -440,12 +488,15 @@ class Aggregator:
         for i, l in enumerate(lines):
             if l.kind == "act" and l.amount > 0:
                 acts[(l.patient, l.date)].append(i)
+        unknown = where is None       # a patient whose age and coverage are not known
         for (pid, day), idx in sorted(acts.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             d = date.fromisoformat(day)
             rate = table.at(d)
             if rate is None:
                 continue
-            if where is not None and self._exempt(where.get((lines[idx[0]].file, pid, day)), d):
+            found = None if where is None else where.get((lines[idx[0]].file, pid, day))
+            unknown = unknown or found is None
+            if self._exempt(found, d):
                 continue
             per_act, day_left = rate
             idx.sort(key=lambda i: (lines[i].time, lines[i].visit, i))
@@ -458,10 +509,11 @@ class Aggregator:
                 out[i] = f
                 day_left -= f
                 self._franchise_used[(pid, d.year)] = used + f
-        if where is None and acts and not any("exonérations" in n for n in self.notes):
-            self.notes.append("Franchise calculée sans exonérations pour les lignes lues en JSON : la sortie de "
-                              "« ngap price » ne dit ni l'âge ni la couverture des patients (mineurs, maternité, "
-                              "CSS et AME sont exonérés) ; donnez les fichiers de tournée pour un calcul exact.")
+        if unknown and acts and not any("exonérations" in n for n in self.notes):
+            self.notes.append("Franchise calculée sans exonérations pour des lignes lues en JSON : leur JSON ne dit "
+                              "ni l'âge ni la couverture du patient (« patients » absent, celui d'une version "
+                              "antérieure de ngap) ; mineurs, maternité, CSS et AME sont exonérés : redonnez la "
+                              "sortie de « ngap price » actuelle ou les fichiers de tournée pour un calcul exact.")
         return out
 
     def _exempt(self, found, day: date) -> bool:

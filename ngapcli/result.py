@@ -74,6 +74,8 @@ class Diagnostic:
 class Result:
     lines: list[Line] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # read back from the JSON of `ngap price` only: (file, patient id) -> (Patient, document date)
+    patients: dict | None = None
 
     def totals(self) -> dict:
         amount = sum((l.amount for l in self.lines), ZERO)

@@ -471,10 +471,39 @@ def test_price_json_piped_into_report(month_report):
     keys = ("key", "amount", "amo", "patient_share", "lines")
     assert [{k: g[k] for k in keys} for g in data["groups"] if g["by"] == "nurse"] == \
         [{k: g[k] for k in keys} for g in month_report["groups"] if g["by"] == "nurse"]
-    # without age and coverage, the franchise cannot know the exemptions: said in a note
-    assert t["franchise"] == str(sum(franchise_by_hand(json.loads(priced.stdout)["lines"]).values()))
-    assert any("sans exonérations" in n for n in data["notes"])
+    # the JSON says each patient's age and coverage: the franchise and its exemptions as on the files
+    assert (t["franchise"], t["amo_net"]) == (m["franchise"], m["amo_net"])
+    assert not any("exonérations" in n for n in data["notes"])
     assert sorted(map(str, data["warnings"])) == sorted(map(str, json.loads(priced.stdout)["warnings"]))
+    doc = json.loads(priced.stdout)
+    assert {(p["patient"], p["coverage"], p["age"]) for p in doc["patients"]} >= {
+        ("P05", "maternity", 31), ("P06", "css", 52), ("P07", "ame", 45), ("P11", "standard", 3)}
+
+
+def test_price_json_without_patients_gets_the_franchise_without_exemptions_and_a_note(month_report):
+    """The JSON of an earlier ngap (no « patients »): every act pays its franchise, and a note says why."""
+    doc = json.loads(run_cli("price", *MONTH_FILES, "--format", "json").stdout)
+    del doc["patients"]
+    r = report_json("-", input=json.dumps(doc))
+    assert r.exit_code == 0
+    t = r.json["totals"]
+    assert t["franchise"] == str(sum(franchise_by_hand(doc["lines"]).values()))
+    assert D(t["franchise"]) > D(month_report["totals"]["franchise"])
+    assert any("sans exonérations" in n for n in r.json["notes"])
+
+
+@pytest.mark.parametrize("patients, said", [
+    ([{"patient": "P1"}], "patients[1] : objet avec « patient » et « coverage »"),
+    ([{"patient": "P1", "coverage": "css", "age": "douze", "date": "2026-01-05"}], "« age » doit être un nombre"),
+    ([{"patient": "P1", "coverage": "css", "age": 12}], "« date » manque pour situer « age »"),
+    ([{"patient": "P1", "coverage": "css", "birth_date": "2026-13-01"}], "« birth_date » ou « date » illisible"),
+])
+def test_bad_patients_in_price_json_are_input_errors(patients, said):
+    doc = json.loads(run_cli("price", EXAMPLES / "morning_round.yaml", "--format", "json").stdout)
+    doc["patients"] = patients
+    r = run_cli("report", "-", input=json.dumps(doc))
+    assert r.exit_code == 2
+    assert said in r.stderr and "<stdin>" in r.stderr
 
 
 def test_a_tour_on_standard_input():

@@ -12,13 +12,32 @@ CSV_COLUMNS = ["file", "nurse", "date", "patient", "visit", "time", "kind", "cod
                "quantity", "unit_value", "amount", "act", "label", "rule", "amo"]
 
 
-def price_document(result: Result) -> dict:
-    return {
+def price_document(result: Result, tours: list = ()) -> dict:
+    doc = {
         "ngap_version": __version__,
         "lines": [l.as_dict() for l in result.lines],
         "warnings": [d.as_dict() for d in result.diagnostics],
         "totals": result.totals(),
     }
+    if tours:
+        doc["patients"] = patients_document(tours)
+    return doc
+
+
+def patients_document(tours: list) -> list[dict]:
+    """Who the lines are about, once per (file, patient): coverage and age, so that `ngap price … | ngap
+    report -` applies the franchise exemptions (minors, maternity, CSS, AME) like `ngap report` on the files.
+    ``date`` is the document date, the day a given ``age`` holds."""
+    out, seen = [], set()
+    for t in tours:
+        for p in t.patients:
+            if (t.file, p.id) in seen:
+                continue
+            seen.add((t.file, p.id))
+            out.append({"file": t.file, "patient": p.id, "coverage": p.coverage, "age": p.age,
+                        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+                        "date": t.date.isoformat()})
+    return out
 
 
 def write_json(doc: dict, out: TextIO) -> None:
