@@ -242,6 +242,17 @@ def test_table_format_default(tour):
     assert "\x1b[" not in r.stdout  # NO_COLOR / not a terminal: no escape codes
 
 
+def test_table_totals_list_the_amount_of_each_patient_under_its_own_heading():
+    r = run_cli("price", EXAMPLES / "morning_round.yaml", env=WIDE)
+    assert r.exit_code == 0
+    totals = r.stdout[r.stdout.index("Totaux"):]
+    rows = [re.sub(r"[│ ]+", " ", l).strip() for l in totals.splitlines() if "€" in l or "par patient" in l]
+    assert rows == ["Montant facturé 64,46 €", "Part AMO 42,30 €", "Part patient / complémentaire 22,16 €",
+                    "Montant facturé par patient", "P1 · Mme Bernard 8,83 €", "P2 · M. Caron 11,10 €",
+                    "P3 · Mme Dubois 9,05 €", "P4 · M. Lefèvre 20,35 €", "P5 · Mme Garnier 10,63 €",
+                    "P6 · M. Henry 4,50 €"]
+
+
 @pytest.mark.parametrize("name", ["morning_round", "sunday_urgent_night", "mountain_ik",
                                   "dom_reunion", "child_care"])
 def test_examples_render_as_table_and_csv(name):

@@ -76,8 +76,12 @@ def render_price(result: Result, console: Console, patient_names: dict | None = 
     summary.add_row(Text("Montant facturé", style="bold"), Text(euros(totals["amount"]), style="bold"))
     summary.add_row("Part AMO", euros(totals["amo"]))
     summary.add_row("Part patient / complémentaire", euros(totals["patient_share"]))
-    for pid, amount in totals["by_patient"].items():
-        summary.add_row(Text(f"  patient {pid}", style="dim"), Text(euros(amount), style="dim"))
+    if len(totals["by_patient"]) > 1:
+        summary.add_section()
+        summary.add_row(Text("Montant facturé par patient", style="bold"), "")
+        for pid, amount in totals["by_patient"].items():
+            who = f"{pid} · {names[pid]}" if names.get(pid) else pid
+            summary.add_row(Text(f"  {who}"), Text(euros(amount)))
     console.print(summary)
     render_diagnostics(result, console)
 
