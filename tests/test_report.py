@@ -164,10 +164,10 @@ def test_csv_has_one_row_per_group_then_the_total(month_report):
 
 
 def test_table_output_in_french():
-    r = run_cli("report", MONTH, "--by", "nurse")
+    r = run_cli("report", MONTH, "--by", "nurse", env={"NO_COLOR": "1", "COLUMNS": "200"})
     assert r.exit_code == 0
     for text in ("Montant facturé", "Part AMO", "franchise", "Par infirmière", "Claire Martin",
-                 "Rétrocession aux remplaçants"):
+                 "Rétrocession aux remplaçants", "frais de cabinet 12,5 % → 274,20 €"):
         assert text in r.stdout
     assert r.stderr == ""
 

@@ -108,7 +108,8 @@ def render_report(report: Report, console: Console) -> None:
                 else "tous les honoraires, IK comprises")
         console.print(Text(f"Rétrocession aux remplaçants — base : {base}", style="bold"))
         for r in doc["retrocession"]:
-            fee = "taux de frais de cabinet absent" if r["fee_percent"] is None else f"frais de cabinet {r['fee_percent']} %"
+            fee = ("taux de frais de cabinet absent" if r["fee_percent"] is None
+                   else f"frais de cabinet {fr(r['fee_percent'])} %")
             console.print(Text.assemble(
                 f"  {r['remplacant']} pour {r['titulaire']}, du {r['from']} au {r['to']} : base {euros(r['base_amount'])}, "
                 f"{fee} → ", (f"{euros(r['amount'])}", "bold")))
