@@ -38,7 +38,7 @@ _RULES = [
     Rule("NGAP110", "info", "IFD non facturable", "NGAP DG art. 13",
          "L'IFD suppose des soins prescrits et réalisés au domicile du patient ; elle n'est pas due au cabinet, ni pour un passage de dépendance (IFI)."),
     Rule("NGAP111", "info", "Déplacement unique pour le même foyer", "NGAP DG art. 13 et 16 ; décision UNCAM du 12/11/2020",
-         "Plusieurs patients d'un même foyer vus au même passage : l'indemnité de déplacement et les IK ne sont facturées qu'une fois."),
+         "Plusieurs patients d'un même foyer vus au même passage : l'indemnité de déplacement et les IK ne sont facturées qu'une fois ; en dépendance, chaque patient de plus reçoit une « IFI 0,01 » (décision du 12/11/2020, paramètre bsi.household_extra_ifi)."),
     Rule("NGAP112", "info", "IK non dues", "NGAP DG art. 13 C",
          "Les IK exigent un domicile hors de l'agglomération du cabinet et une distance de plus de 2 km en plaine (1 km en montagne)."),
     Rule("NGAP113", "info", "IK limitées au cabinet le plus proche", "NGAP DG art. 13 C 2°",

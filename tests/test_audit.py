@@ -404,3 +404,21 @@ def test_unreadable_cotation_folded_over_two_lines(tour):
                 "        acts: [injection_sc]\n        billed: >-\n          AMI1 + MAU\n          + XX\n")
     r = run_cli("audit", path)
     assert r.exit_code == 2 and f"{path}:9:13:" in r.stderr, r.stderr
+
+
+def test_household_ifi_0_01_billed_or_forgotten(tour):
+    # two dependent patients of one household at one passage: IFI for P1, « IFI 0,01 » for P2 (0.03 €)
+    def household(billed_p2: str) -> Path:
+        return tour(f"""\
+date: 2025-03-10
+nurse: {{name: Claire Martin}}
+patients:
+  - {{id: P1, bsi: BSB, age: 88, household: H1,
+      visits: [{{time: "09:00", acts: [prelevement_veineux], billed: "BSB + AMX1,5 + IFI"}}]}}
+  - {{id: P2, bsi: BSA, age: 91, household: H1,
+      visits: [{{time: "09:00", acts: [prelevement_veineux], billed: "{billed_p2}"}}]}}
+""")
+
+    assert diffs(audit_json(household("BSA + AMX1,5 + IFI 0,01"), code=0)) == []
+    assert diffs(audit_json(household("BSA + AMX1,5"), code=0)) == [("oubli", "IFI", "-0.03")]
+    assert diffs(audit_json(household("BSA + AMX1,5 + IFI"), code=0)) == [("ecart", "IFI", "2.72")]

@@ -168,6 +168,13 @@ CASES: dict[str, tuple] = {
     "rules.bsi.forfait_scope[0].from": (dependence(age=92), "8.58", "20.23"),
     "rules.bsi.forfait_scope[1].from": (dependence(age=87), "8.58", "20.23"),
     "rules.bsi.forfait_scope[2].from": (dependence(age=60), "8.58", "20.23"),
+    # two dependent patients of one household at the same passage: P1 BSA 13.00 + AMX 1.5 4.73 + IFI 2.50,
+    # P2 13.00 + 4.73 without travel = 37.96 ; from the decision of 12/11/2020, P2 also gets « IFI 0,01 »:
+    # 0.01 × 2.50 = 0.025 → 0.03 (half-up) = 37.99
+    "rules.bsi.household_extra_ifi.from": (dict(
+        acts="[prelevement_veineux]", patient="    bsi: BSA\n    age: 92\n    household: H1\n",
+        more_visits="  - id: P2\n    bsi: BSA\n    age: 92\n    household: H1\n    visits:\n"
+                    "      - time: \"10:00\"\n        acts: [prelevement_veineux]\n"), "37.96", "37.99"),
     # AIS for a BSI patient outside a dependence passage: AIS 3 7.95 + IFD 2.50, then refused (NGAP133)
     "rules.bsi.ais_dependence_end": (dict(acts="[ais_seance_soins]", patient="    bsi: BSA\n    age: 80\n",
                                           visit="        dependence: false\n"), "10.45", "0.00"),
@@ -202,6 +209,7 @@ DIAGNOSTICS = {
     "rules.ik.daily_cap.certain_from": ("NGAP004", True, False),
     "rules.bsi.forfait_scope[1].from": ("NGAP135", True, False),
     "rules.bsi.ais_dependence_end": ("NGAP133", False, True),
+    "rules.bsi.household_extra_ifi.from": ("NGAP111", True, False),
     "rules.perfusion.long_once_a_day_from": ("NGAP140", False, True),
     "values MAU metropole 2012-05-27": ("NGAP124", False, False),
     "values MCI metropole 2012-05-27": ("NGAP124", False, True),

@@ -674,6 +674,29 @@ def test_same_household_one_ifd(tour):
     assert data["totals"]["amount"] == "17.35"
 
 
+def test_same_household_two_dependent_patients_one_ifi_then_ifi_0_01(tour):
+    # decision UNCAM of 12/11/2020 (catalog.md, M): one IFI for the household's trip, « IFI 0,01 » for each
+    # dependent patient more. Sunday with a « rigoureusement quotidienne » prescription: F for each patient.
+    # P1: BSB 18.20 + AMX 1.5 4.73 + F 8.50 + IFI 2.75 = 34.18 ; P2: BSA 13.00 + 4.73 + 8.50 + IFI 0.01 × 2.75
+    # (0.0275 → 0.03) = 26.26 ; a third patient not in dependence: AMI 1 3.15 + MAU 1.35 + F 8.50, no travel
+    data = price_json(tour("""\
+        date: 2025-03-09
+        nurse: {name: Claire Martin}
+        patients:
+          - {id: P1, bsi: BSB, age: 88, household: H1, prescription: {daily: true},
+             visits: [{time: "09:00", acts: [prelevement_veineux]}]}
+          - {id: P2, bsi: BSA, age: 91, household: H1, prescription: {daily: true},
+             visits: [{time: "09:00", acts: [prelevement_veineux]}]}
+          - {id: P3, household: H1, prescription: {daily: true}, visits: [{time: "09:00", acts: [injection_sc]}]}
+        """))
+    ifi = {l["patient"]: (l["coefficient"], l["unit_value"], l["amount"]) for l in lines_of(data, code="IFI")}
+    assert ifi == {"P1": ("1", "2.75", "2.75"), "P2": ("0.01", "2.75", "0.03")}
+    assert "12/11/2020" in only(data, code="IFI", patient="P2")["rule"]
+    assert data["totals"]["by_patient"] == {"P1": "34.18", "P2": "26.26", "P3": "13.00"}
+    assert [w["patient"] for w in data["warnings"] if w["code"] == "NGAP111"] == ["P3"]
+    assert not lines_of(data, code="IFD")
+
+
 def test_two_passages_two_ifd(tour):
     # one IFD per home passage: 2 × (3.15 + 1.35 + 2.75) = 14.50
     data = price_json(tour("""\

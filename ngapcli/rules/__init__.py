@@ -260,19 +260,21 @@ def _travel(chrono: list[Passage], store: TariffStore, diags: Diagnostics, forfa
                if any(i.billed and i.has("bsi_bilan") for i in p.items)}
     ifi_count: dict = {}
 
-    def make_line(p, key, kind, label, why, quantity=Decimal(1)):
+    def make_line(p, key, kind, label, why, quantity=Decimal(1), coefficient=Decimal(1)):
         unit = store.value(key, p.day, p.tour.zone)
-        return _line(p, store.code(key), kind, Decimal(1), 100, quantity, unit, money(unit * quantity), None,
-                     label, why, p.visit.line)
+        return _line(p, store.code(key), kind, coefficient, 100, quantity, unit,
+                     money(coefficient * unit * quantity), None, label, why, p.visit.line)
+
+    def billable_ifi(p) -> bool:     # a forfait BSA/BSB/BSC or a DI billed that day to the patient
+        key = (p.patient.id, p.day)
+        return key in forfait_days or key in di_days
 
     for group in trips.values():
         # the household's one trip goes to a patient whose care opens travel, whatever the listing order
         head = min(group, key=lambda p: (not travel.opens_travel(p), p.patient.id))
         if any(i.has("death_certificate") for i in head.billed_items):
             continue
-        key = (head.patient.id, head.day)
-        travel.travel(head, store, diags, make_line, ifi_count, key in forfait_days or key in di_days,
-                      [p for p in group if p is not head])
+        travel.travel(head, store, diags, make_line, ifi_count, billable_ifi, [p for p in group if p is not head])
 
 
 def _cap_ik(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> None:

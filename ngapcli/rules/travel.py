@@ -51,33 +51,37 @@ def ik_km(p: Passage, store, diags: Diagnostics) -> Decimal | None:
 
 def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, billable_ifi: bool,
            followers: list[Passage]) -> None:
-    """Travel lines of the first passage of a trip; the others of the household are told why not."""
-    for other in followers:
-        diags.add("NGAP111", f"Même foyer que le patient {p.patient.id} au même passage : le déplacement n'est "
-                  "facturé qu'une fois (art. 13 et 16).", other)
+    """Travel lines of the first passage of a trip; the others of the household are told why not, or get
+    the « IFI 0,01 » of a dependent patient seen in the same household (see ``household_ifi``)."""
     if not p.home:
+        _followers(p, followers, diags)
         return
     billed = p.billed_items
     if not p.has_care:
+        _followers(p, followers, diags)
         return
     if billed and all(not i.groups.isdisjoint(NO_TRAVEL) for i in billed):
         if any(i.has("perfusion_organisation") for i in billed):
             diags.add("NGAP123", "Pas d'indemnité de déplacement : le forfait d'organisation de la surveillance "
                       "d'une perfusion l'exclut (chap. II art. 3).", p)
+        _followers(p, followers, diags)
         return
     rules = store.rules
     if p.dependence:
-        key = (p.patient.id, p.day)
-        if not billable_ifi:
+        if not billable_ifi(p):
             diags.add("NGAP132", "Pas d'IFI : ni forfait BSA/BSB/BSC ni DI du BSI facturé ce jour au patient.", p)
+            _followers(p, followers, diags)
             return
-        if ifi_count.get(key, 0) >= rules["bsi"]["max_ifi_per_day"]:
-            diags.add("NGAP131", "Passage de dépendance au-delà du 4e de la journée : ni IFI ni IFD (art. 13).", p)
+        if not _count_ifi(p, rules, ifi_count, diags):
+            _followers(p, followers, diags)
             return
-        ifi_count[key] = ifi_count.get(key, 0) + 1
         p.travel.append(make_line(p, "IFI", "travel", "Indemnité forfaitaire infirmière",
-                                  f"art. 13 : IFI, passage de dépendance n° {ifi_count[key]}"))
+                                  f"art. 13 : IFI, passage de dépendance n° {ifi_count[(p.patient.id, p.day)]}"))
+        rest = [o for o in followers
+                if not household_ifi(o, p, store, diags, make_line, ifi_count, billable_ifi)]
+        _followers(p, rest, diags)
     else:
+        _followers(p, followers, diags)
         if not p.patient.prescription.home:
             diags.add("NGAP110", "Pas d'IFD : les soins ne sont pas prescrits à domicile (art. 13).", p)
             return
@@ -88,6 +92,41 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
         code = rules["ik"]["code"][p.tour.nurse.terrain]
         p.travel.append(make_line(p, code, "travel", "Indemnités kilométriques",
                                   f"art. 13 C : {num(km)} km aller-retour après abattement", quantity=km))
+
+
+def _followers(head: Passage, others: list[Passage], diags: Diagnostics) -> None:
+    for other in others:
+        diags.add("NGAP111", f"Même foyer que le patient {head.patient.id} au même passage : le déplacement n'est "
+                  "facturé qu'une fois (art. 13 et 16).", other)
+
+
+def _count_ifi(p: Passage, rules, ifi_count: dict, diags: Diagnostics) -> bool:
+    """One more IFI for the patient that day, unless the 4 of the day are reached (NGAP131)."""
+    key = (p.patient.id, p.day)
+    if ifi_count.get(key, 0) >= rules["bsi"]["max_ifi_per_day"]:
+        diags.add("NGAP131", "Passage de dépendance au-delà du 4e de la journée : ni IFI ni IFD (art. 13).", p)
+        return False
+    ifi_count[key] = ifi_count.get(key, 0) + 1
+    return True
+
+
+def household_ifi(p: Passage, head: Passage, store, diags: Diagnostics, make_line, ifi_count: dict,
+                  billable_ifi) -> bool:
+    """A dependent patient seen in the household of ``head``, whose passage got the one IFI: « IFI 0,01 »
+    (decision UNCAM of 12/11/2020; the line carries the passage's majorations in SESAM). False when the
+    rule does not apply (date, not a dependence passage, nothing billed): the caller says NGAP111."""
+    rule = store.rules["bsi"].get("household_extra_ifi")
+    if not rule or rule.get("coefficient") is None or p.day < rule["from"]:
+        return False
+    if not (p.dependence and p.home and p.has_care and billable_ifi(p)):
+        return False
+    if not _count_ifi(p, store.rules, ifi_count, diags):
+        return True
+    coefficient = Decimal(str(rule["coefficient"]))
+    p.travel.append(make_line(p, "IFI", "travel", "Indemnité forfaitaire infirmière",
+                              f"art. 13 et 16 : même foyer que {head.patient.id}, IFI {num(coefficient).replace('.', ',')} pour le "
+                              "patient de plus (décision UNCAM du 12/11/2020)", coefficient=coefficient))
+    return True
 
 
 def cap_ik(lines: list[Line], store, diags: Diagnostics, where) -> list[Line]:
