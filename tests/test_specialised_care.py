@@ -121,6 +121,14 @@ def test_ifi_on_a_day_with_a_bsi_bilan_only(tour):
     assert not lines_of(data, code="IFD")
 
 
+def test_initial_bsi_of_a_patient_without_level_yet_travels_with_ifi(tour):
+    # the BSI bilan is a trip for dependence care: IFI, not IFD (decision UNCAM of 13/02/2020: IFI when a
+    # DI is billed that day), even before the patient has a forfait level; DI 2.5 25.00 + IFI 2.75
+    data = price_json(_tour(tour, "[bsi_initial]", extra_patient="            age: 80\n"))
+    assert [(l["code"], l["amount"]) for l in data["lines"]] == [("DI", "25.00"), ("IFI", "2.75")]
+    assert "bilan de soins infirmiers" in lines_of(data, code="IFI")[0]["rule"]
+
+
 def test_medication_support_not_with_other_article_10_acts(tour):
     # AMI 5.1 = 16.07 + IFD 2.75; the oral administration of the same passage is refused
     data = price_json(_tour(tour, "[accompagnement_prise_medicamenteuse_initial, administration_therapeutique_orale]"))

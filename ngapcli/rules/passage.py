@@ -73,6 +73,11 @@ class Passage:
         return self.dependence or self.forfait is not None or bool(self.billed_items)
 
     @property
+    def bsi_bilan(self) -> bool:
+        """A BSI bilan (DI, chap. I art. 12) is billed in this passage: a trip for dependence care (IFI)."""
+        return any(i.has("bsi_bilan") for i in self.billed_items)
+
+    @property
     def billed_items(self) -> list[Item]:
         if self.priced is not None:
             return self.priced

@@ -19,7 +19,7 @@ def opens_travel(p: Passage) -> bool:
     """The passage's care gives an IFD or IFI: at home, something billed, prescribed at home (or dependence),
     not only acts that exclude travel."""
     billed = p.billed_items
-    if not (p.home and p.has_care and (p.dependence or p.patient.prescription.home)):
+    if not (p.home and p.has_care and (p.dependence or p.bsi_bilan or p.patient.prescription.home)):
         return False
     return not (billed and all(not i.groups.isdisjoint(NO_TRAVEL) for i in billed))
 
@@ -67,7 +67,8 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
         _followers(p, followers, diags)
         return
     rules = store.rules
-    if p.dependence:
+    # IFI for each trip for dependence care, the BSI bilan's included (decision UNCAM of 13/02/2020)
+    if p.dependence or p.bsi_bilan:
         if not billable_ifi(p):
             diags.add("NGAP132", "Pas d'IFI : ni forfait BSA/BSB/BSC ni DI du BSI facturé ce jour au patient.", p)
             _followers(p, followers, diags)
@@ -75,8 +76,9 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
         if not _count_ifi(p, rules, ifi_count, diags):
             _followers(p, followers, diags)
             return
+        what = "passage de dépendance" if p.dependence else "passage du bilan de soins infirmiers (DI)"
         p.travel.append(make_line(p, "IFI", "travel", "Indemnité forfaitaire infirmière",
-                                  f"art. 13 : IFI, passage de dépendance n° {ifi_count[(p.patient.id, p.day)]}"))
+                                  f"art. 13 : IFI, {what} n° {ifi_count[(p.patient.id, p.day)]}"))
         rest = [o for o in followers
                 if not household_ifi(o, p, store, diags, make_line, ifi_count, billable_ifi)]
         _followers(p, rest, diags)
