@@ -135,27 +135,35 @@ def _tour_days(tours: list) -> set[date]:
 
 # -- limits spanning several days -----------------------------------------------------------------------------
 
-def period_acts(store) -> dict[str, tuple[int | None, int | None]]:
-    """Act id → (max per 12 months, max per calendar month), for the acts limited over several days."""
-    return {a.id: (a.max_per_year, a.max_per_month) for a in store.acts.values()
-            if getattr(a, "max_per_year", None) or getattr(a, "max_per_month", None)}
+GARDE = "garde"   # the garde periods (chap. I art. 13): a run of consecutive periods may cross midnight
+
+
+def period_acts(store) -> dict[str, tuple[int | None, int | None, bool]]:
+    """Act id → (max per 12 months, max per calendar month, garde), for the acts limited over several days."""
+    return {a.id: (a.max_per_year, a.max_per_month, GARDE in a.groups) for a in store.acts.values()
+            if getattr(a, "max_per_year", None) or getattr(a, "max_per_month", None) or GARDE in a.groups}
 
 
 def _occurrences(tours: list, limited: dict) -> dict[tuple[str, str], list[date]]:
-    """(act id, patient id) → the day of each occurrence (quantity counted) of an act limited per period."""
+    """(act id, patient id) → the day of each occurrence (quantity counted) of an act limited per period;
+    the garde periods, day and night, under one key (GARDE, patient id)."""
     out: dict[tuple[str, str], list[date]] = defaultdict(list)
     for t in tours:
         for p in t.patients:
             for v in p.visits:
                 for ref in v.acts:
                     if ref.act_id in limited:
-                        out[(ref.act_id, p.id)].extend([v.date] * ref.quantity)
+                        act = GARDE if limited[ref.act_id][2] else ref.act_id
+                        out[(act, p.id)].extend([v.date] * ref.quantity)
     return out
 
 
-def _may_reach(days: list[date], per_year: int | None, per_month: int | None) -> bool:
-    """Could a limit refuse one of these occurrences? (more of them in 365 days or in a month than allowed)"""
+def _may_reach(days: list[date], per_year: int | None, per_month: int | None, garde: bool = False) -> bool:
+    """Could a limit refuse one of these occurrences? (more of them in 365 days or in a month than allowed;
+    garde periods on two following days, whose run may cross midnight)"""
     days = sorted(days)
+    if garde and any((b - a).days == 1 for a, b in zip(days, days[1:])):
+        return True
     if per_year and any((days[i + per_year] - days[i]).days < 366 for i in range(len(days) - per_year)):
         return True
     if per_month:
@@ -459,8 +467,8 @@ def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) 
         for d in ds:
             union(i, owner.setdefault(d, i))
     for (act, _patient), seen in occurrences.items():
-        per_year, per_month = limited[act]
-        if _may_reach([d for d, _ in seen], per_year, per_month):
+        per_year, per_month, garde = (None, None, True) if act == GARDE else limited[act]
+        if _may_reach([d for d, _ in seen], per_year, per_month, garde):
             first = seen[0][1]
             for _, i in seen:
                 union(first, i)

@@ -86,6 +86,10 @@ _RULES = [
          "Le forfait arrêt et retrait (AMI 5) n'est pas cumulable avec un forfait de perfusion sous surveillance continue, qui inclut le retrait."),
     Rule("NGAP142", "error", "Trop de suppléments horaires", "NGAP Titre XVI chap. II art. 3",
          "Au plus cinq suppléments horaires de surveillance continue au-delà de la première heure."),
+    Rule("NGAP143", "error", "Forfait de perfusion en double dans la séance", "NGAP Titre XVI chap. II art. 3 ; rules.md §7",
+         "Le forfait rémunère la perfusion, pas chaque produit : deux forfaits du même type (courte ou longue) dans une même séance ne se cumulent pas ; seul le plus fort est facturé."),
+    Rule("NGAP144", "error", "Organisation de la surveillance le jour de la pose ou du retrait", "NGAP Titre XVI chap. II art. 3",
+         "Le forfait journalier d'organisation de la surveillance (AMI 4) est dû les jours sans pose ni retrait : le jour où le forfait de perfusion longue ou l'arrêt-retrait est facturé, il ne l'est pas."),
     # --- limits of acts ------------------------------------------------------------------------
     Rule("NGAP150", "warning", "Limite de l'acte dépassée", "NGAP Titre XVI",
          "L'acte a une limite de nombre (par passage, par jour, par mois ou par an) ; au-delà il n'est pas facturé."),

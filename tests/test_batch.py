@@ -197,3 +197,32 @@ def test_sources_with_their_text(store, tmp_path):
     text = "date: 2025-03-10\npatients:\n  - id: P1\n    visits:\n      - {time: '08:00', acts: [injection_sc]}\n"
     got, tours, errors = batch.price_all([Src("<stdin>", text)], store, workers=1)
     assert errors == [] and tours[0].file == "<stdin>" and {l.code for l in got.lines} >= {"AMI", "IFD"}
+
+
+def test_garde_periods_on_following_days_in_two_files_are_priced_together(tmp_path, store):
+    """Chap. I art. 13 across midnight: the night garde of the 10th and the one at 02:00 on the 11th, in two
+    files of one nurse, are one chunk, so the third consecutive period is refused as in one call."""
+    (tmp_path / "a.yaml").write_text(textwrap.dedent("""\
+        date: 2025-03-10
+        nurse: {name: Claire Martin}
+        patients:
+          - id: G1
+            visits:
+              - {time: "14:00", acts: [garde_domicile_jour]}
+              - {time: "20:00", acts: [garde_domicile_nuit]}
+        """), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(textwrap.dedent("""\
+        date: 2025-03-11
+        nurse: {name: Claire Martin}
+        patients:
+          - id: G1
+            visits:
+              - {time: "02:00", acts: [garde_domicile_nuit]}
+        """), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("date: 2025-03-20\npatients:\n  - {id: X, visits: [{time: '10:00', "
+                                     "acts: [garde_domicile_jour]}]}\n", encoding="utf-8")
+    paths = sorted(tmp_path.glob("*.yaml"))
+    expected = assert_same(paths, store, workers=1)
+    assert "NGAP151" in {d.code for d in expected.diagnostics}
+    chunks = [e for e in batch.iter_priced([str(p) for p in paths], store, workers=1) if isinstance(e, batch.Chunk)]
+    assert sorted(len(c.indexes) for c in chunks) == [1, 2]

@@ -135,3 +135,102 @@ def test_medication_support_not_with_other_article_10_acts(tour):
     assert lines_of(data, act="administration_therapeutique_orale")[0]["rate"] == 0
     assert "NGAP103" in codes(data)
     assert total(data) == Decimal("18.82")
+
+
+# -- found by a review of the rules against research/rules.md (2026-11-25) ---------------------------------
+
+def _summary(data) -> list[tuple]:
+    return [(l["patient"], l["code"], l["coefficient"], l["rate"], l["amount"]) for l in data["lines"]]
+
+
+def test_weekly_ais_4_refused_for_a_bsi_patient_after_the_transition(tour):
+    # rules.md §6.1: from 03/01/2024 an AIS séance (3, 3.1 or 4) of a BSI patient is refused (NGAP133), and the
+    # passage is a dependence passage: BSB 18.20 + AMX 4 12.60 (PLC, full rate) + MCI 5.00 + IFI 2.75 = 38.55
+    data = price_json(_tour(tour, "[ais_surveillance_hebdomadaire, pansement_escarre_profonde]",
+                            extra_patient="            age: 90\n            bsi: BSB\n"))
+    assert "NGAP133" in codes(data) and "NGAP004" not in codes(data)
+    assert only_amounts(data) == {"AIS": "0.00", "AMX": "12.60", "BSB": "18.20", "MCI": "5.00", "IFI": "2.75"}
+    assert total(data) == Decimal("38.55")
+
+
+def only_amounts(data) -> dict:
+    return {l["code"]: l["amount"] for l in data["lines"]}
+
+
+def test_weekly_ais_4_not_with_a_care_session(tour):
+    # chap. I art. 11 (rules.md §2.3), in 2023 for a patient without BSI: AIS 3 7.95 + IFD 2.50; AIS 4 refused
+    data = price_json(_tour(tour, "[ais_seance_soins, ais_surveillance_hebdomadaire]", day="2023-06-12"))
+    assert _summary(data) == [("P1", "AIS", "3", 100, "7.95"), ("P1", "AIS", "4", 0, "0.00"),
+                              ("P1", "IFD", "1", 100, "2.50")]
+    assert "NGAP103" in codes(data)
+
+
+def test_ais_3_1_at_most_four_a_day(tour):
+    # rules.md §6.5: AIS 3.1 max 4 per 24 h: 4 × 8.22 (3.1 × 2.65 = 8.215 → 8.22), the fifth refused
+    visits = "".join(f'      - {{time: "{h:02d}:00", place: office, acts: [ais_programme_aide_personnalisee]}}\n'
+                     for h in (8, 10, 12, 14, 16))
+    data = price_json(tour("date: 2023-06-12\npatients:\n  - id: P1\n    visits:\n" + visits))
+    amounts = [l["amount"] for l in lines_of(data, code="AIS")]
+    assert amounts == ["8.22"] * 4 + ["0.00"]
+    assert "NGAP150" in codes(data)
+
+
+def test_ic_bpco_not_with_the_weekly_diabetic_session(tour):
+    # chap. II art. 5 ter: AMI 5.8 18.27 + IFD 2.75 = 21.02; the AMI 4 weekly séance (> 75 y) refused
+    data = price_json(_tour(tour, "[seance_surveillance_ic_bpco, surveillance_hebdo_diabetique_75ans]"))
+    assert lines_of(data, act="surveillance_hebdo_diabetique_75ans")[0]["amount"] == "0.00"
+    assert "NGAP103" in codes(data)
+    assert total(data) == Decimal("21.02")
+
+
+def test_two_identical_perfusion_forfaits_in_one_session_count_once(tour):
+    # « pas de cumul par produit »: AMI 9 28.35 + IFD 2.75 = 31.10 (NGAP143); a short and a long forfait still
+    # cumulate at full rate: AMI 9 + AMI 14 = 72.45 + IFD 2.75 = 75.20
+    data = price_json(_tour(tour, "[perfusion_courte, perfusion_courte]"))
+    assert total(data) == Decimal("31.10") and "NGAP143" in codes(data)
+    data = price_json(_tour(tour, "[perfusion_longue, perfusion_longue_immunodeprime]"))
+    assert [(l["act"], l["amount"]) for l in lines_of(data, kind="act")] == [
+        ("perfusion_longue", "0.00"), ("perfusion_longue_immunodeprime", "47.25")]
+    data = price_json(_tour(tour, "[perfusion_courte, perfusion_longue]"))
+    assert total(data) == Decimal("75.20") and "NGAP143" not in codes(data)
+
+
+def test_organisation_forfait_not_on_the_day_of_pose_or_removal(tour):
+    # chap. II art. 3: AMI 4 « par jour, en dehors des jours de pose et de retrait »
+    path = tour("""
+        date: 2025-09-10
+        patients:
+          - id: Q9
+            visits:
+              - {time: "08:00", acts: [perfusion_longue]}
+              - {time: "20:30", acts: [perfusion_organisation_surveillance]}
+              - {time: "09:00", date: 2025-09-11, acts: [perfusion_organisation_surveillance]}
+              - {time: "09:00", date: 2025-09-12, acts: [perfusion_organisation_surveillance, perfusion_retrait]}
+    """)
+    data = price_json(path)
+    assert [(l["date"], l["code"], l["coefficient"], l["amount"]) for l in data["lines"]] == [
+        ("2025-09-10", "AMI", "14", "44.10"), ("2025-09-10", "IFD", "1", "2.75"),
+        ("2025-09-10", "AMI", "4", "0.00"),
+        ("2025-09-11", "AMI", "4", "12.60"),
+        ("2025-09-12", "AMI", "4", "0.00"), ("2025-09-12", "AMI", "5", "15.75"), ("2025-09-12", "IFD", "1", "2.75")]
+    assert codes(data).count("NGAP144") == 2
+
+
+def test_third_consecutive_garde_across_midnight_is_refused(tour):
+    # chap. I art. 13: two consecutive 6-hour periods at most, across midnight too: 14-20 h AIS 13 34.45,
+    # 20-02 h AIS 16 42.40, 02-08 h refused (NGAP151); a period after a break starts a new run
+    path = tour("""
+        date: 2025-03-10
+        patients:
+          - id: G1
+            visits:
+              - {time: "14:00", acts: [garde_domicile_jour]}
+              - {time: "20:00", acts: [garde_domicile_nuit]}
+              - {time: "02:00", date: 2025-03-11, acts: [garde_domicile_nuit]}
+              - {time: "20:00", date: 2025-03-11, acts: [garde_domicile_nuit]}
+    """)
+    data = price_json(path)
+    assert [(l["date"], l["time"], l["amount"]) for l in lines_of(data, code="AIS")] == [
+        ("2025-03-10", "14:00", "34.45"), ("2025-03-10", "20:00", "42.40"), ("2025-03-11", "02:00", "0.00"),
+        ("2025-03-11", "20:00", "42.40")]
+    assert codes(data).count("NGAP151") == 1

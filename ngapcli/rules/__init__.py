@@ -7,7 +7,7 @@ forfait and the IFI count, then majorations, travel, and per nurse and day the I
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from ngapcli.model import Tour
@@ -22,6 +22,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
     passages = _passages(tours, store, diags)
     chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
     _daily_limits(chrono, store, diags)
+    _organisation_days(chrono, diags)
     for p in passages:
         if not p.skip:
             _price_acts(p, store, diags)
@@ -123,9 +124,11 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
     perf = store.rules["perfusion"]
     counts: dict = defaultdict(int)
     history: dict = defaultdict(list)
+    gardes: dict = {}
     for p in chrono:
         if p.skip:
             continue
+        _one_forfait_per_kind(p, diags)
         supplements = 0
         for i in p.items:
             if i.refused or i.act is None:
@@ -159,12 +162,7 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
                               p, i.source_line)
             _period_limits(p, i, history, diags)
             if i.has("garde"):
-                key = ("garde", p.nurse_key, p.patient.id, p.day)
-                counts[key] += 1
-                if counts[key] > 2:
-                    i.refuse("troisième période de garde consécutive")
-                    diags.add("NGAP151", f"« {i.act_id} » non facturé : une même infirmière ne facture pas plus de "
-                              "deux périodes de garde de 6 h consécutives (chap. I art. 13).", p, i.source_line)
+                _garde(p, i, gardes, diags)
         per_passage: dict = defaultdict(int)
         for i in p.items:
             if i.refused or i.act is None or not i.act.max_per_passage or i.has("perfusion_supplement"):
@@ -174,6 +172,54 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
                 i.refuse(f"au-delà de {i.act.max_per_passage} par séance")
                 diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {i.act.max_per_passage} par séance.",
                           p, i.source_line)
+
+
+def _one_forfait_per_kind(p: Passage, diags: Diagnostics) -> None:
+    """« Pas de cumul par produit » (rules.md §7): one short and one long perfusion forfait at most in a
+    passage (they cumulate with each other, §2.2 b); the highest coefficient is kept."""
+    for kind in ranking.PERFUSION_FORFAITS:
+        same = [i for i in p.items if not i.refused and i.act is not None and i.has(kind)]
+        if len(same) < 2:
+            continue
+        kept = max(same, key=lambda i: i.coefficient)   # the first written on a tie
+        for i in same:
+            if i is not kept:
+                i.refuse("second forfait de perfusion du même type dans la séance")
+                diags.add("NGAP143", f"« {i.act_id} » non facturé : la séance a déjà le forfait « {kept.act_id} » "
+                          "(un forfait par perfusion, pas par produit ; chap. II art. 3).", p, i.source_line)
+
+
+def _organisation_days(chrono: list[Passage], diags: Diagnostics) -> None:
+    """The daily organisation forfait (AMI 4) is not due on the day of the pose (long forfait) nor of the
+    removal (chap. II art. 3: « par jour, en dehors des jours de pose et de retrait »)."""
+    busy = {(p.patient.id, p.day) for p in chrono if not p.skip for i in p.items
+            if not i.refused and (i.has("perfusion_long") or i.has("perfusion_removal"))}
+    for p in chrono:
+        if p.skip or (p.patient.id, p.day) not in busy:
+            continue
+        for i in p.items:
+            if not i.refused and i.has("perfusion_organisation"):
+                i.refuse("jour de pose ou de retrait")
+                diags.add("NGAP144", f"« {i.act_id} » non facturé : le {p.day} est un jour de pose ou de retrait de "
+                          "la perfusion (chap. II art. 3).", p, i.source_line)
+
+
+GARDE_PERIOD = timedelta(hours=6)
+
+
+def _garde(p: Passage, i: Item, gardes: dict, diags: Diagnostics) -> None:
+    """Chap. I art. 13: a nurse bills at most two consecutive 6-hour periods of garde for a patient; a
+    period that starts at most 6 h after the start of the previous one follows it, across midnight too."""
+    start = datetime.combine(p.day, time(p.visit.minutes // 60, p.visit.minutes % 60))
+    key = (p.nurse_key, p.patient.id)
+    last, run = gardes.get(key, (None, 0))
+    run = run + 1 if last is not None and start - last <= GARDE_PERIOD else 1
+    gardes[key] = (start, run)
+    if run > 2:
+        i.refuse("troisième période de garde consécutive")
+        diags.add("NGAP151", f"« {i.act_id} » non facturé : période de garde n° {run} à la suite ; une même "
+                  "infirmière ne facture pas plus de deux périodes de 6 h consécutives (chap. I art. 13).",
+                  p, i.source_line)
 
 
 def _period_limits(p: Passage, i: Item, history: dict, diags: Diagnostics) -> None:

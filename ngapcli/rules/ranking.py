@@ -7,7 +7,10 @@ from datetime import date
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 
 PERFUSION_FORFAITS = ("perfusion_short", "perfusion_long")
-NON_CUMUL_TRIGGERS = frozenset(("perfusion_short", "prise_medicamenteuse", "urinary_catheter"))
+NON_CUMUL_TRIGGERS = frozenset(("perfusion_short", "prise_medicamenteuse", "urinary_catheter", "ic_bpco",
+                                "ais_dependence"))
+# chap. I art. 11 and chap. II art. 5 ter: the weekly surveillance séances exclude each other and the AIS 3
+WEEKLY_SURVEILLANCE = frozenset(("ais_surveillance_hebdomadaire", "surveillance_hebdo_diabetique_75ans"))
 OUTSIDE_11B = frozenset(("perfusion_supplement", "telesante_tl", "bsi_bilan", "death_certificate"))
 
 
@@ -53,6 +56,20 @@ def non_cumuls(p: Passage, diags: Diagnostics) -> None:
                 i.refuse("non cumulable avec l'accompagnement de la prise médicamenteuse")
                 diags.add("NGAP103", f"« {i.act_id} » non facturé : l'accompagnement de la prise médicamenteuse "
                           "n'est pas cumulable avec les autres actes du chap. I art. 10.", p, i.source_line)
+    if "ic_bpco" in present:
+        for i in live:
+            if i.act_id in WEEKLY_SURVEILLANCE:
+                i.refuse("non cumulable avec la séance IC/BPCO")
+                diags.add("NGAP103", f"« {i.act_id} » non facturé : la séance de surveillance IC/BPCO (AMI 5,8) "
+                          "n'est cumulable ni avec l'AIS 4 ni avec la séance hebdomadaire du diabétique de plus de "
+                          "75 ans (chap. II art. 5 ter).", p, i.source_line)
+    if any(i.act_id == "ais_seance_soins" for i in live):
+        for i in live:
+            if i.act_id == "ais_surveillance_hebdomadaire" and not i.refused:
+                i.refuse("non cumulable avec les séances de soins")
+                diags.add("NGAP103", f"« {i.act_id} » non facturé : la séance hebdomadaire de surveillance (AIS 4) "
+                          "ne se cumule pas avec les séances de soins infirmiers (chap. I art. 11).", p,
+                          i.source_line)
     if "urinary_catheter" in present:
         for i in live:
             if i.has("urinary_other"):
