@@ -993,3 +993,50 @@ patients:
     assert len(w) == 1 and w[0]["date"] == "2026-01-12" and w[0]["line"] == 13
     two = tour("---\n".join(docs.split("---\n")[:2]))
     assert "NGAP160" not in codes(price_json(two))
+
+
+# -- found by a review of the rules against research/rules.md (2026-11-25) ---------------------------------
+
+def test_topical_analgesia_at_full_rate_with_the_ulcer_dressing_it_prepares(tour):
+    # rules.md §2.2 e: AMI 1.1 3.47 + the dressing at full rate, no MAU. With the compression dressing
+    # AMI 5.1 16.07 (catalog.md); with the extended ulcer or graft dressing AMI 4 12.60: a reading (NGAP004)
+    data = price_json(tour("""\
+        date: 2025-03-10
+        patients:
+          - id: A1
+            visits: [{time: "10:00", place: office,
+                      acts: [analgesie_topique_prealable, pansement_ulcere_greffe_compression]}]
+          - id: A2
+            visits: [{time: "11:00", place: office,
+                      acts: [analgesie_topique_prealable, pansement_ulcere_greffe_etendu]}]
+          - id: A3
+            visits: [{time: "12:00", place: office, acts: [analgesie_topique_prealable, pansement_autre]}]
+        """))
+    assert data["totals"]["by_patient"] == {"A1": "19.54", "A2": "16.07", "A3": "8.03"}  # A3: AMI 2 + AMI 0.55 (1.7325)
+    assert [w["patient"] for w in data["warnings"] if w["code"] == "NGAP004"] == ["A2"]
+    assert not lines_of(data, code="MAU")
+
+
+def test_a_5bis_group_equal_to_the_other_act_is_the_one_at_full_rate(tour):
+    # rules.md §2.2 d: « if the group sum ≥ the other act, group at 100 % »: glycémie + insulin (AMI 1 + 1 = 2)
+    # against a simple dressing AMI 2: 3.15 + 3.15 + AMI 2/2 3.15 = 9.45 (not 3.15×2 /2 each + 6.30 = 9.46)
+    data = price_json(tour("""\
+        date: 2025-03-10
+        patients:
+          - id: G1
+            visits: [{time: "10:00", place: office,
+                      acts: [pansement_autre, surveillance_glycemie_insuline, injection_insuline]}]
+        """))
+    assert [(l["act"], l["coefficient"], l["rate"]) for l in lines_of(data, kind="act")] == [
+        ("pansement_autre", "1", 50), ("surveillance_glycemie_insuline", "1", 100), ("injection_insuline", "1", 100)]
+    assert data["totals"]["amount"] == "9.45"
+
+
+def test_a_single_telecare_act_takes_the_mau(tour):
+    # catalog.md (télésanté): TMI takes MAU when the conditions are met: TMI 1 3.15 + MAU 1.35 = 4.50
+    data = price_json(tour("""\
+        date: 2025-03-10
+        patients:
+          - {id: T1, visits: [{time: "10:00", place: office, acts: [telesoin_surveillance_diabete]}]}
+        """))
+    assert [(l["code"], l["amount"]) for l in data["lines"]] == [("TMI", "3.15"), ("MAU", "1.35")]

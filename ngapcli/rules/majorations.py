@@ -105,7 +105,7 @@ def mau(p: Passage, store, diags: Diagnostics, add, has_mci: bool, forfait_day: 
         return
     act = billed[0]
     coef = act.billed_coefficient()
-    if act.letter != "AMI" or coef > Decimal(rules["max_coefficient"]):
+    if act.letter not in rules.get("letters", ("AMI",)) or coef > Decimal(rules["max_coefficient"]):
         return
     if p.day < rules["any_coefficient_from"] and coef not in (Decimal(1), Decimal("1.5")):
         return

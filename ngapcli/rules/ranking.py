@@ -30,7 +30,10 @@ def _rank_key(p: Passage, store):
     def key(unit: list[Item]):
         value = store.value(unit[0].letter, p.day, p.tour.zone) or 0
         mci = any(i.act is not None and i.act.gives_mci for i in unit)
-        return (-_coef(unit), -value, not mci, unit[0].act_id or unit[0].label)
+        # a 5 bis group whose sum equals the other act's coefficient is the act at 100 % (rules.md §2.2 d:
+        # « if the group sum ≥ the other act »)
+        group5 = len(unit) > 1 or unit[0].has("diabete_5bis")
+        return (-_coef(unit), -value, not group5, not mci, unit[0].act_id or unit[0].label)
     return key
 
 
@@ -84,8 +87,14 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
     day: date = p.day
     pds_on = day >= rules["pds_full_rate_from"]
     vacc_on = day >= rules["vaccination_full_rate_from"] and p.home
-    analg_on = day >= rules["analgesie_full_rate_from"] and any(
-        i.act_id and i.act_id.startswith("pansement_ulcere_greffe_compression") for i in items)
+    with_analgesia = rules.get("analgesie_full_rate_with", {})
+    prepared = [with_analgesia.get(i.act_id) for i in items if i.act_id and not i.refused]
+    analg_on = day >= rules["analgesie_full_rate_from"] and any(prepared) and \
+        any(i.has("analgesie_topique") for i in items)
+    if analg_on and "certain" not in prepared:
+        diags.add("NGAP004", "Analgésie topique à taux plein avec le pansement d'ulcère étendu ou de greffe qu'elle "
+                  "prépare : lecture retenue (le catalogue ne cite que le pansement avec compression ; paramètre "
+                  "analgesie_full_rate_with).", p, once=True)
     units: list[list[Item]] = []
     group5: list[Item] = []
     for i in items:
@@ -96,7 +105,7 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
         elif vacc_on and i.has("vaccination"):
             _set([i], 100, "11B dérogation : vaccination à domicile à taux plein")
         elif analg_on and i.has("analgesie_topique"):
-            _set([i], 100, "11B dérogation : analgésie topique avec pansement sous compression")
+            _set([i], 100, "11B dérogation : analgésie topique avec le pansement d'ulcère ou de greffe qu'elle prépare")
         elif i.has("diabete_5bis"):
             group5.append(i)
         else:
