@@ -140,8 +140,10 @@ GARDE = "garde"   # the garde periods (chap. I art. 13): a run of consecutive pe
 
 def period_acts(store) -> dict[str, tuple[int | None, int | None, bool]]:
     """Act id → (max per 12 months, max per calendar month, garde), for the acts limited over several days."""
-    return {a.id: (a.max_per_year, a.max_per_month, GARDE in a.groups) for a in store.acts.values()
-            if getattr(a, "max_per_year", None) or getattr(a, "max_per_month", None) or GARDE in a.groups}
+    # a series limit (séances over fewer days than a year) joins like a yearly one: a superset, exact enough
+    return {a.id: (a.max_per_year or (a.series[0] if a.series else None), a.max_per_month, GARDE in a.groups)
+            for a in store.acts.values()
+            if a.max_per_year or a.max_per_month or a.series or GARDE in a.groups}
 
 
 def _occurrences(tours: list, limited: dict) -> dict[tuple[str, str], list[date]]:

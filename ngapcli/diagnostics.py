@@ -93,6 +93,8 @@ _RULES = [
     # --- limits of acts ------------------------------------------------------------------------
     Rule("NGAP150", "warning", "Limite de l'acte dépassée", "NGAP Titre XVI",
          "L'acte a une limite de nombre (par passage, par jour, par mois ou par an) ; au-delà il n'est pas facturé."),
+    Rule("NGAP152", "warning", "Nombre de séances de la série dépassé", "NGAP Titre XVI ; rules.md §8",
+         "L'acte est limité à un nombre de séances par programme ou par épisode (IC/BPCO 15, rééducation à l'autosondage 10, surveillance de mise en route d'un traitement 15, surveillance post-opératoire 3 de J0 à J+6) : au-delà, il faut un nouveau programme ou une nouvelle prescription. L'acte reste facturé ; vérifiez-le."),
     Rule("NGAP151", "warning", "Garde : plus de deux périodes consécutives", "NGAP Titre XVI chap. I art. 13",
          "Une même infirmière ne peut facturer plus de deux périodes de garde de 6 h consécutives."),
     # --- remplacement -------------------------------------------------------------------------------

@@ -90,6 +90,11 @@ def check_tariffs(folder, raw: dict) -> None:
         for key in ("from", "until", "dependence_until"):
             if act.get(key) is not None:
                 c.day(act[key], f"{where}.{key}")
+        if act.get("series") is not None:
+            series_ = c.mapping(act["series"], f"{where}.series")
+            for key in ("max", "days"):
+                if not isinstance(series_.get(key), int) or isinstance(series_.get(key), bool) or series_[key] < 1:
+                    raise c.fail(f"{where}.series.{key}", "nombre entier positif attendu")
         if act.get("amx", "none") not in ("full", "half", "none", None):
             raise c.fail(where, f"amx « {act.get('amx')} » inconnu (full, half ou none)")
     c = _Check(folder, "zones.yaml")

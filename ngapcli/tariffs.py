@@ -44,6 +44,7 @@ class Act:
     max_per_passage: int | None = None
     max_per_month: int | None = None
     max_per_year: int | None = None
+    series: tuple[int, int] | None = None      # (séances at most, over that many days): a warning past it
     gives_mci: bool = False
     confidence: str = "H"
     note: str = ""
@@ -160,6 +161,7 @@ class TariffStore:
                 start=a.get("from"), until=a.get("until"), dependence_until=a.get("dependence_until"),
                 max_per_day=a.get("max_per_day"), max_per_passage=a.get("max_per_passage"),
                 max_per_month=a.get("max_per_month"), max_per_year=a.get("max_per_year"),
+                series=(a["series"]["max"], a["series"]["days"]) if a.get("series") else None,
                 gives_mci=bool(a.get("gives_mci")), confidence=a.get("confidence", "H"), note=a.get("note") or "",
             )
         return cls(path, series, acts, raw["zones.yaml"]["zones"], raw["rules.yaml"],

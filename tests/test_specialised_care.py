@@ -234,3 +234,16 @@ def test_third_consecutive_garde_across_midnight_is_refused(tour):
         ("2025-03-10", "14:00", "34.45"), ("2025-03-10", "20:00", "42.40"), ("2025-03-11", "02:00", "0.00"),
         ("2025-03-11", "20:00", "42.40")]
     assert codes(data).count("NGAP151") == 1
+
+
+def test_more_seances_than_a_programme_allows_is_a_warning(tour):
+    # rules.md §8: IC/BPCO 15 séances per programme; the 16th within 183 days is billed (AMI 5.8 18.27, at the
+    # office) with NGAP152 once; the post-op surveillance (3 séances from J0 to J+6): the 4th in 7 days
+    line = '      - {{time: "{}", date: {}, place: office, acts: [{}]}}\n'
+    visits = "".join(line.format("10:00", f"2025-03-{d:02d}", "seance_surveillance_ic_bpco") for d in range(1, 17))
+    visits += "".join(line.format("11:00", f"2025-04-{d:02d}", "seance_surveillance_postop") for d in (1, 3, 5, 7, 20))
+    data = price_json(tour("date: 2025-03-01\npatients:\n  - id: P1\n    visits:\n" + visits))
+    assert [l["amount"] for l in lines_of(data, act="seance_surveillance_ic_bpco")] == ["18.27"] * 16
+    warned = [(w["date"], w["message"].split(" :")[0]) for w in data["warnings"] if w["code"] == "NGAP152"]
+    assert warned == [("2025-03-16", "« seance_surveillance_ic_bpco »"),
+                      ("2025-04-07", "« seance_surveillance_postop »")]

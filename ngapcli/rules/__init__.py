@@ -161,6 +161,8 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
                     diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {limit} par jour et par patient.",
                               p, i.source_line)
             _period_limits(p, i, history, diags)
+            if i.act.series:
+                _series(p, i, history, diags)
             if i.has("garde"):
                 _garde(p, i, gardes, diags)
         per_passage: dict = defaultdict(int)
@@ -185,8 +187,9 @@ def _one_forfait_per_kind(p: Passage, diags: Diagnostics) -> None:
         for i in same:
             if i is not kept:
                 i.refuse("second forfait de perfusion du même type dans la séance")
-                diags.add("NGAP143", f"« {i.act_id} » non facturé : la séance a déjà le forfait « {kept.act_id} » "
-                          "(un forfait par perfusion, pas par produit ; chap. II art. 3).", p, i.source_line)
+                diags.add("NGAP143", f"« {i.act_id} » non facturé : la séance a déjà le forfait "
+                          f"« {kept.act_id} » (un forfait par perfusion, pas par produit ; chap. II art. 3).",
+                          p, i.source_line)
 
 
 def _organisation_days(chrono: list[Passage], diags: Diagnostics) -> None:
@@ -202,6 +205,19 @@ def _organisation_days(chrono: list[Passage], diags: Diagnostics) -> None:
                 i.refuse("jour de pose ou de retrait")
                 diags.add("NGAP144", f"« {i.act_id} » non facturé : le {p.day} est un jour de pose ou de retrait de "
                           "la perfusion (chap. II art. 3).", p, i.source_line)
+
+
+def _series(p: Passage, i: Item, history: dict, diags: Diagnostics) -> None:
+    """Acts limited to a number of séances per programme or episode (rules.md §8): the tour does not say
+    where a programme starts, so more than that many in the act's window is a warning, not a refusal."""
+    most, days = i.act.series
+    past = history[("series", i.act_id, p.patient.id)]
+    past.append(p.day)
+    recent = [d for d in past if (p.day - d).days < days]
+    if len(recent) == most + 1:
+        diags.add("NGAP152", f"« {i.act_id} » : séance n° {len(recent)} en {days} jours, au-delà des {most} "
+                  "prévues par programme ou épisode (rules.md §8) ; facturée, à vérifier (nouvelle "
+                  "prescription ?).", p, i.source_line)
 
 
 GARDE_PERIOD = timedelta(hours=6)
