@@ -247,3 +247,22 @@ def test_more_seances_than_a_programme_allows_is_a_warning(tour):
     warned = [(w["date"], w["message"].split(" :")[0]) for w in data["warnings"] if w["code"] == "NGAP152"]
     assert warned == [("2025-03-16", "« seance_surveillance_ic_bpco »"),
                       ("2025-04-07", "« seance_surveillance_postop »")]
+
+
+def test_an_act_above_the_perfusion_forfait_is_the_principal_act(tour):
+    # 11B ranks by coefficient: the wound assessment AMI 11 34.65 at 100 %, the short perfusion AMI 9 28.35 at
+    # full rate by derogation; + IFD 2.75 = 65.75. A PLC below the forfait stays at 50 %: 28.35 + 6.30 + 2.75
+    data = price_json(_tour(tour, "[perfusion_courte, bilan_plaie_initial]"))
+    assert [(l["coefficient"], l["rate"], l["amount"]) for l in lines_of(data, kind="act")] == [
+        ("9", 100, "28.35"), ("11", 100, "34.65")]
+    assert total(data) == Decimal("65.75")
+    data = price_json(_tour(tour, "[perfusion_courte, pansement_escarre_profonde]"))
+    assert total(data) == Decimal("37.40") + Decimal("5.00")   # + MCI of the PLC at home
+
+
+def test_perfusion_blood_sample_and_a_dressing_keeps_the_two_full_rate_acts_with_a_warning(tour):
+    # rules.md §2.2 a/b (UNC): forfait AMI 14 44.10 + PDS AMI 1.5 4.73, the AMI 4 dressing not billed, NGAP102
+    data = price_json(_tour(tour, "[perfusion_longue, prelevement_veineux, pansement_escarre_profonde]"))
+    assert [(l["act"], l["rate"]) for l in lines_of(data, kind="act")] == [
+        ("perfusion_longue", 100), ("prelevement_veineux", 100), ("pansement_escarre_profonde", 0)]
+    assert "NGAP102" in codes(data)

@@ -124,9 +124,16 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
         if pds is not None:
             _set(pds, 100, "11B dérogation : prélèvement veineux à taux plein")
             rest.remove(pds)
+            if rest:
+                diags.add("NGAP102", "Forfait de perfusion et prélèvement veineux, tous deux à taux plein par "
+                          "dérogation : lecture retenue, les autres actes de la séance ne sont pas facturés.", p)
             dropped = rest
         else:
-            if rest:
+            if rest and _coef(rest[0]) > max(_coef(u) for u in perf):
+                # 11B ranks by coefficient: the act above the forfait is the principal one (100 %), the
+                # forfait keeps its full rate by derogation (rules.md §2.1-2.2 b)
+                _set(rest[0], 100, "11B : acte principal (coefficient supérieur au forfait de perfusion)")
+            elif rest:
                 _set(rest[0], 50, "11B : second acte à 50 % (après le forfait de perfusion)")
             dropped = rest[1:]
     elif pds is not None:
