@@ -79,6 +79,8 @@ _RULES = [
          "Les sources ne disent que « 50 % » : la lecture retenue est indiquée (groupe 5 bis chacun à 50 %, sinon un seul acte à 50 %)."),
     Rule("NGAP137", "warning", "Limite de BSI intermédiaires", "NGAP Titre XVI chap. I art. 12",
          "Au plus deux BSI intermédiaires par période de 12 mois."),
+    Rule("NGAP138", "warning", "Séance AIS de dépendance sans BSI", "Convention nationale art. 5.7 ; NGAP chap. I art. 11 et 12",
+         "Depuis le 01/01/2024, les séances AIS et la DSI ne servent plus à la prise en charge de la dépendance, qui passe par le BSI et les forfaits BSA/BSB/BSC : une séance facturée pour un patient sans BSI peut être rejetée."),
     # --- perfusions ------------------------------------------------------------------------------
     Rule("NGAP140", "error", "Second forfait de perfusion longue le même jour", "NGAP Titre XVI chap. II art. 3 ; circulaire CNAM CIR-9/2025",
          "Depuis le 25/06/2025, le forfait AMI 14/15 est journalier : une seconde perfusion longue le même jour est cotée AMI 4,1."),

@@ -266,3 +266,11 @@ def test_perfusion_blood_sample_and_a_dressing_keeps_the_two_full_rate_acts_with
     assert [(l["act"], l["rate"]) for l in lines_of(data, kind="act")] == [
         ("perfusion_longue", 100), ("prelevement_veineux", 100), ("pansement_escarre_profonde", 0)]
     assert "NGAP102" in codes(data)
+
+
+def test_ais_session_for_a_patient_without_bsi_after_2024_is_billed_with_a_warning(tour):
+    # from 01/01/2024 dependence goes through the BSI: AIS 3 7.95 + IFD 2.50, NGAP138; the day before, nothing
+    data = price_json(_tour(tour, "[ais_seance_soins]", day="2024-01-01"))
+    assert total(data) == Decimal("10.45") and "NGAP138" in codes(data)
+    data = price_json(_tour(tour, "[ais_seance_soins]", day="2023-12-31"))
+    assert "NGAP138" not in codes(data)

@@ -91,6 +91,10 @@ def _item(p: Passage, ref, store: TariffStore, diags: Diagnostics) -> Item:
         item.refuse("AIS de dépendance supprimé pour un patient BSI")
         diags.add("NGAP133", f"« {act.id} » refusé : depuis le {store.rules['bsi']['ais_dependence_end']}, la "
                   "dépendance d'un patient BSI se facture par les forfaits BSA/BSB/BSC.", p, ref.line)
+    elif act.dependence_until and not p.patient.bsi and p.day >= act.dependence_until:
+        diags.add("NGAP138", f"« {act.id} » facturé pour un patient sans BSI après le {act.dependence_until} : "
+                  "la dépendance se facture par le BSI et ses forfaits depuis leur généralisation ; la caisse peut "
+                  "rejeter cette séance (donnez « bsi » si le patient en a un).", p, ref.line)
     return item
 
 
