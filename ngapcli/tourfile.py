@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
 import re
+import stat
 import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from ngapcli.errors import InputError
 from ngapcli.model import ActRef, Nurse, Patient, Prescription, Tour, Visit
@@ -347,17 +348,23 @@ def read_source(path: str, stdin=None) -> tuple[str, str]:
         data = stream.read(MAX_FILE_BYTES + 1)
         name = "<stdin>"
     else:
-        p = Path(path)
         name = path
         try:
-            if p.is_dir():
-                raise InputError("c'est un dossier, pas un fichier de tournée (pour un dossier entier : ngap report)", name)
-            size = p.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise InputError(f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; "
-                                 f"au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo)", name)
-            with open(p, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
+            # one open and one fstat; the read sized by the file (a batch reads thousands of small files)
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if stat.S_ISDIR(st.st_mode):
+                    raise InputError("c'est un dossier, pas un fichier de tournée (pour un dossier entier : "
+                                     "ngap report)", name)
+                if st.st_size > MAX_FILE_BYTES:
+                    raise InputError(f"fichier trop volumineux ({st.st_size // (1024 * 1024)} Mo ; "
+                                     f"au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo)", name)
+                data = fh.read(st.st_size + 1) if st.st_size else b""
+                if not st.st_size or len(data) > st.st_size:   # a pipe, or a file that grew meanwhile
+                    data += fh.read(MAX_FILE_BYTES + 1 - len(data))
+        except IsADirectoryError:
+            raise InputError("c'est un dossier, pas un fichier de tournée (pour un dossier entier : ngap report)",
+                             name) from None
         except FileNotFoundError:
             raise InputError("fichier introuvable", name) from None
         except PermissionError:

@@ -446,3 +446,23 @@ def test_ngap_alone_shows_the_help_and_exits_2():
                                                                                               "PATH": ""})
     assert r.returncode == 2
     assert "Commands" in r.stdout and "price" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_a_named_pipe_is_read_to_its_end(tmp_path):
+    """A path whose size says 0 (a FIFO, /dev/stdin, a process substitution): read until its end."""
+    import os
+    import threading
+
+    fifo = tmp_path / "tour.fifo"
+    os.mkfifo(fifo)
+    text = (EXAMPLES / "morning_round.yaml").read_text(encoding="utf-8")
+
+    def write():
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    data = price_json(fifo)
+    writer.join()
+    assert data["totals"]["amount"] == "64.46"
