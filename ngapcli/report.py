@@ -182,7 +182,7 @@ def collect(paths: list[str], stdin=None) -> tuple[list[Source], list[FileStatus
         raise UsageError("aucun fichier ni dossier ; donnez un chemin ou « - » pour l'entrée standard")
     sources: list[Source] = []
     statuses: list[FileStatus] = []
-    seen: set[str] = set()
+    seen: set = set()
     notes: list[str] = []
     stdin_used = False
     for raw in paths:
@@ -206,13 +206,13 @@ def collect(paths: list[str], stdin=None) -> tuple[list[Source], list[FileStatus
                 status.skip(f"{raw}: aucun fichier .yaml ou .yml dans ce dossier")
                 statuses.append(status)
             for f in found:
-                _add_file(str(f), sources, statuses, seen)
+                _add_file(f, sources, statuses, seen)
         else:
             _add_file(raw, sources, statuses, seen)
     return sources, statuses, notes
 
 
-def _walk(folder: Path, notes: list[str]) -> list[Path]:
+def _walk(folder: Path, notes: list[str]) -> list[str]:
     found = []
     for root, dirs, files in os.walk(folder):           # symbolic links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -220,15 +220,17 @@ def _walk(folder: Path, notes: list[str]) -> list[Path]:
             notes.append(f"Dossier de tarifs ignoré (ce ne sont pas des tournées) : {root}")
             dirs[:] = []
             continue
-        found.extend(Path(root) / f for f in files if f.lower().endswith(YAML_SUFFIXES) and not f.startswith("."))
-    return sorted(found, key=lambda f: str(f))
+        found.extend(os.path.join(root, f) for f in files
+                     if f.lower().endswith(YAML_SUFFIXES) and not f.startswith("."))
+    return sorted(found)
 
 
-def _add_file(path: str, sources: list[Source], statuses: list[FileStatus], seen: set[str]) -> None:
+def _add_file(path: str, sources: list[Source], statuses: list[FileStatus], seen: set) -> None:
     try:
-        key = str(Path(path).resolve())
+        st = os.stat(path)          # the file itself, whatever the name it is reached by
+        key = (st.st_dev, st.st_ino)
     except OSError:
-        key = path
+        key = os.path.abspath(path)
     if key in seen:     # a file named twice (or reached through two folders) counts once
         return
     seen.add(key)
