@@ -265,6 +265,8 @@ def priced_json(text: str, name: str) -> Result | None:
         result.lines.append(_line_from_json(raw, name, n))
     if isinstance(doc.get("patients"), list):
         result.patients = _patients_from_json(doc["patients"], name)
+    if isinstance(doc.get("nurses"), list):
+        result.nurses = _nurses_from_json(doc["nurses"], name)
     for raw in doc.get("warnings") or []:
         if isinstance(raw, dict) and raw.get("code"):
             result.diagnostics.append(Diagnostic(
@@ -315,6 +317,40 @@ class _JsonPatients:
     def get(self, key):
         found = self.patients.get(key[:2])
         return None if found is None else (found[0], self._Doc(found[1]))
+
+
+class _JsonNurses:
+    """The lookup of ``_nurses_of`` for lines read from JSON: (file, nurse name, patient, day) → nurse."""
+
+    def __init__(self, nurses: dict):
+        self.nurses = nurses
+
+    def get(self, key):
+        return self.nurses.get(key[:2])
+
+
+def _nurses_from_json(items: list, name: str) -> dict:
+    """(file, nurse name) → Nurse: the ``nurses`` of `ngap price --format json` (who replaces whom)."""
+    from ngapcli.model import Nurse
+
+    out = {}
+    for n, raw in enumerate(items, 1):
+        where = f"JSON de « ngap price » : nurses[{n}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("nurse"), str):
+            raise InputError(f"{where} : objet avec « nurse » attendu", name)
+        fee = raw.get("cabinet_fee_percent")
+        try:
+            fee = None if fee is None else Decimal(str(fee))
+        except InvalidOperation:
+            fee = Decimal("NaN")
+        if fee is not None and (not fee.is_finite() or not 0 <= fee <= 100):
+            raise InputError(f"{where} : « cabinet_fee_percent » doit être un nombre de 0 à 100", name)
+        replaces = raw.get("replaces")
+        if replaces is not None and not isinstance(replaces, str):
+            raise InputError(f"{where} : « replaces » doit être un nom", name)
+        nurse = Nurse(name=raw["nurse"], replaces=replaces, cabinet_fee_percent=fee)
+        out.setdefault((str(raw.get("file") or name), nurse.name), nurse)
+    return out
 
 
 def _line_from_json(raw, name: str, n: int) -> Line:
@@ -440,13 +476,21 @@ class Aggregator:
     def add(self, result: Result, tours: list | None) -> None:
         """A priced chunk: ``tours`` are its parsed tours, or None for lines read from `ngap price` JSON."""
         opts = self.options
-        lines = [l for l in result.lines if opts.keeps(l.date)]
         if tours is not None:
             where = _patients_of(tours)
         else:   # lines read from `ngap price` JSON: who they are about, when it says so
             where = _JsonPatients(result.patients) if result.patients else None
+        # the franchise of every line given, --from/--to or not: its yearly cap counts the acts before the
+        # period too; then only the lines of the period are summed
+        lines = result.lines
         franchises = self._franchise(lines, where) if self.franchise else [ZERO] * len(lines)
-        nurses = _nurses_of(tours) if tours else {}
+        if opts.date_from is not None or opts.date_to is not None:
+            kept = [(l, f) for l, f in zip(lines, franchises) if opts.keeps(l.date)]
+            lines, franchises = [l for l, _ in kept], [f for _, f in kept]
+        if tours:
+            nurses = _nurses_of(tours)
+        else:   # from JSON: the nurses that replace someone, when it says so
+            nurses = _JsonNurses(result.nurses) if result.nurses else {}
         total, groups, by_patient, by_code = self.total, self.groups, self.by_patient, self.by_code
         keys = [(dim, _KEY_OF[dim]) for dim in opts.by]
         # inlined Sums.add: this loop runs for every line of a year (~5 groups a line)

@@ -74,8 +74,10 @@ class Diagnostic:
 class Result:
     lines: list[Line] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # read back from the JSON of `ngap price` only: (file, patient id) -> (Patient, document date)
+    # read back from the JSON of `ngap price` only: (file, patient id) -> (Patient, document date) and
+    # (file, nurse name) -> Nurse
     patients: dict | None = None
+    nurses: dict | None = None
 
     def totals(self) -> dict:
         amount = sum((l.amount for l in self.lines), ZERO)

@@ -350,6 +350,28 @@ def test_remplacement_example_gives_the_sources_retrocession():
     assert (fees["base"], fees["base_amount"], fees["amount"]) == ("fees", "1014.70", "913.23")
     table = run_cli("report", REMPLACEMENT)
     assert "900,00 €" in table.stdout and "hors IK" in table.stdout
+    # the same through the pipe: the price JSON says who replaces whom (« nurses »)
+    priced = run_cli("price", *sorted(REMPLACEMENT.glob("*.yaml")), "--format", "json")
+    assert {"nurse": "Léa Petit", "replaces": "Paul Durand", "cabinet_fee_percent": "10"}.items() <= \
+        next(n for n in json.loads(priced.stdout)["nurses"] if n["nurse"] == "Léa Petit").items()
+    piped = report_json("-", input=priced.stdout)
+    assert piped.json["retrocession"] == data["retrocession"] and piped.json["totals"] == data["totals"]
+
+
+def test_from_to_keeps_the_yearly_franchise_cap_of_the_acts_before_the_period(tour):
+    """The 50 € yearly cap counts every act of the files given, also those before --from (found by review):
+    4 injections a day (4 € a day) from 2025-12-01 reach 50 € on 12-13 (2 €), nothing after."""
+    visits = "".join(f'      - {{time: "{h}:00", date: 2025-12-{d:02d}, place: office, acts: [injection_sc]}}\n'
+                     for d in range(1, 31) for h in (8, 12, 16, 19))
+    path = tour("date: 2025-12-01\npatients:\n  - id: P1\n    age: 50\n    visits:\n" + visits)
+    whole = report_json(path, "--by", "day").json
+    franchise = {g["key"]: g["franchise"] for g in whole["groups"]}
+    assert (franchise["2025-12-12"], franchise["2025-12-13"], franchise["2025-12-14"]) == ("4.00", "2.00", "0.00")
+    assert whole["totals"]["franchise"] == "50.00"
+    cut = report_json(path, "--by", "day", "--from", "2025-12-10", "--to", "2025-12-15").json
+    assert [g["franchise"] for g in cut["groups"]] == ["4.00", "4.00", "4.00", "2.00", "0.00", "0.00"]
+    assert cut["totals"]["franchise"] == "14.00"
+    assert report_json(path, "--from", "2025-12-20").json["totals"]["franchise"] == "0.00"
 
 
 def test_retrocession_of_the_month(month_report, month_price):

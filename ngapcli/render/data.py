@@ -21,7 +21,22 @@ def price_document(result: Result, tours: list = ()) -> dict:
     }
     if tours:
         doc["patients"] = patients_document(tours)
+        doc["nurses"] = nurses_document(tours)
     return doc
+
+
+def nurses_document(tours: list) -> list[dict]:
+    """Each nurse of each file, once, with whom she replaces and the cabinet fee she leaves: the
+    rétrocession of `ngap price … | ngap report -` (contract §3)."""
+    out, seen = [], set()
+    for t in tours:
+        n = t.nurse
+        if (t.file, n.name) in seen:
+            continue
+        seen.add((t.file, n.name))
+        out.append({"file": t.file, "nurse": n.name, "replaces": n.replaces,
+                    "cabinet_fee_percent": None if n.cabinet_fee_percent is None else str(n.cabinet_fee_percent)})
+    return out
 
 
 def patients_document(tours: list) -> list[dict]:
