@@ -561,8 +561,12 @@ def audit(tours: list[Tour], store, billed: dict[tuple, list[BilledRow]],
             # the due side of a daily item lives on another passage: count it with the billed one
             visits[d.vkey].due.remove(d)
             owner.due.append(d)
-    zone = tours[0].zone if tours else "metropole"
+    zone_of = {}
+    for t in tours:
+        for p in t.patients:
+            zone_of.setdefault(p.id, t.zone)
     for o in orphans:
+        zone = zone_of.get(o.patient, tours[0].zone if tours else "metropole")   # the patient's zone
         r = o.row
         total = r.amount
         if total is None:

@@ -292,10 +292,11 @@ def join_csv(rows: list[CsvRow], tours: list[Tour]) -> tuple[dict[tuple, list[Bi
     orphans: list[OrphanRow] = []
     for r in rows:
         found = by_day.get((r.day, r.patient), [])
+        if r.visit is not None:      # « visite n » : the patient's n-th visit of that day, in time order
+            ranked = sorted(found, key=lambda kv: kv[1].minutes)
+            found = [ranked[r.visit - 1]] if 1 <= r.visit <= len(ranked) else []
         if r.time is not None:
             found = [(k, v) for k, v in found if v.time == r.time]
-        if r.visit is not None:
-            found = [(k, v) for k, v in found if v.number == r.visit]
         when = r.time or (f"visite {r.visit}" if r.visit else "")
         if len(found) == 1:
             billed.setdefault(found[0][0], []).append(r.row)
@@ -307,4 +308,12 @@ def join_csv(rows: list[CsvRow], tours: list[Tour]) -> tuple[dict[tuple, list[Bi
             reason = (f"{len(found)} visites du patient {r.patient} le {r.day} correspondent ; "
                       "précisez l'heure (time) ou le numéro de visite (visit)")
         orphans.append(OrphanRow(r.row, r.day, r.day.isoformat(), r.patient, when, reason))
+    # a visit of the tours on a day the export covers, without a row of its own, was not billed: it is
+    # audited as billed nothing, so that its due items come out as oublis (NGAP202)
+    covered = {r.day for r in rows}
+    name = rows[0].row.file if rows else ""
+    for (day, _patient), visits in by_day.items():
+        if day in covered:
+            for key, _v in visits:
+                billed.setdefault(key, [BilledRow([], "", name, None)])
     return billed, orphans

@@ -422,3 +422,59 @@ patients:
     assert diffs(audit_json(household("BSA + AMX1,5 + IFI 0,01"), code=0)) == []
     assert diffs(audit_json(household("BSA + AMX1,5"), code=0)) == [("oubli", "IFI", "-0.03")]
     assert diffs(audit_json(household("BSA + AMX1,5 + IFI"), code=0)) == [("ecart", "IFI", "2.72")]
+
+
+# -- found by a review of report and audit (2026-11-25) ------------------------------------------------------
+
+def _csv(tmp_path, text: str) -> Path:
+    path = tmp_path / "facturation.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+TWO_DAYS = """\
+date: 2025-03-10
+nurse: {name: Claire Martin}
+patients:
+  - id: P1
+    visits:
+      - {time: "08:30", acts: [injection_sc]}
+      - {time: "18:30", date: 2025-03-11, acts: [injection_sc]}
+      - {time: "08:30", date: 2025-03-11, acts: [injection_sc]}
+  - id: P2
+    visits:
+      - {time: "09:00", acts: [pansement_autre]}
+"""
+
+
+def test_csv_visit_number_is_the_patients_visit_of_that_day_in_time_order(tour, tmp_path):
+    # « visite 2 » on the 11th is the 18:30 visit (listed first in the file): AMI1+IFD, MAU forgotten
+    csv_path = _csv(tmp_path, "date;patient;visite;cotation\n10/03/2025;P1;1;AMI1+MAU+IFD\n"
+                              "11/03/2025;P1;1;AMI1+MAU+IFD\n11/03/2025;P1;2;AMI1+IFD\n10/03/2025;P2;1;AMI2+IFD\n")
+    data = audit_json(tour(TWO_DAYS), "--billed", csv_path, code=0)
+    assert [(d["date"], d["time"], d["kind"], d["item"]) for d in data["differences"]] == [
+        ("2025-03-11", "18:30", "oubli", "MAU")]
+    assert data["totals"]["visits_audited"] == 4
+
+
+def test_a_visit_without_a_row_on_a_day_the_csv_covers_is_not_billed(tour, tmp_path):
+    # P2's visit of the 10th has no row: AMI 2 6.30 and IFD 2.75 forgotten; the 11th is not in the export
+    csv_path = _csv(tmp_path, "date;patient;heure;cotation\n10/03/2025;P1;08:30;AMI1+MAU+IFD\n")
+    data = audit_json(tour(TWO_DAYS), "--billed", csv_path, code=0)
+    assert diffs(data) == [("oubli", "AMI", "-6.30"), ("oubli", "IFD", "-2.75")]
+    assert (data["totals"]["visits_audited"], data["totals"]["forgotten"]) == (2, "9.05")
+    table = run_cli("audit", tour(TWO_DAYS), "--billed", csv_path)
+    assert "facturé : (rien)" in table.stdout and "correspond à la cotation due" not in table.stdout
+
+
+def test_an_orphan_row_is_valued_in_its_patients_zone(tour, tmp_path):
+    # a row for R1 (La Réunion, AMI 3.30) that matches no visit: AMI1+MAU+IFD = 3.30 + 1.35 + 2.75 = 7.40,
+    # whatever the order of the tour files
+    metro = tour("date: 2025-03-10\npatients:\n  - {id: P1, visits: [{time: '08:00', acts: [injection_sc]}]}\n")
+    reunion = tour("date: 2025-03-11\nzone: reunion\npatients:\n"
+                   "  - {id: R1, visits: [{time: '08:00', acts: [injection_sc]}]}\n")
+    csv_path = _csv(tmp_path, "date;patient;heure;cotation\n2025-03-11;R1;18:30;AMI1+MAU+IFD\n")
+    for order in ((metro, reunion), (reunion, metro)):
+        data = audit_json(*order, "--billed", csv_path, code=1)
+        orphan = [d for d in data["differences"] if d["kind"] == "orphelin"]
+        assert [d["amount"] for d in orphan] == ["7.40"]
