@@ -487,8 +487,8 @@ class Aggregator:
         if opts.date_from is not None or opts.date_to is not None:
             kept = [(l, f) for l, f in zip(lines, franchises) if opts.keeps(l.date)]
             lines, franchises = [l for l, _ in kept], [f for _, f in kept]
-        if tours:
-            nurses = _nurses_of(tours)
+        if tours:   # only a remplaçant's lines need their nurse (rétrocession)
+            nurses = _nurses_of(tours) if any(t.nurse.replaces for t in tours) else {}
         else:   # from JSON: the nurses that replace someone, when it says so
             nurses = _JsonNurses(result.nurses) if result.nurses else {}
         total, groups, by_patient, by_code = self.total, self.groups, self.by_patient, self.by_code

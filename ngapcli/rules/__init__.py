@@ -183,8 +183,11 @@ def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics)
 def _one_forfait_per_kind(p: Passage, diags: Diagnostics) -> None:
     """« Pas de cumul par produit » (rules.md §7): one short and one long perfusion forfait at most in a
     passage (they cumulate with each other, §2.2 b); the highest coefficient is kept."""
+    forfaits = [i for i in p.items if not i.groups.isdisjoint(ranking.PERFUSION_FORFAITS) and not i.refused]
+    if len(forfaits) < 2:       # nearly every passage: nothing to do
+        return
     for kind in ranking.PERFUSION_FORFAITS:
-        same = [i for i in p.items if not i.refused and i.act is not None and i.has(kind)]
+        same = [i for i in forfaits if i.act is not None and i.has(kind)]
         if len(same) < 2:
             continue
         kept = max(same, key=lambda i: i.coefficient)   # the first written on a tie
