@@ -122,6 +122,7 @@ COLUMNS = {
     "cotation": "cotation", "cotations": "cotation", "billed": "cotation", "facture": "cotation",
     "actes": "cotation", "code": "cotation", "codes": "cotation",
     "amount": "amount", "montant": "amount", "total": "amount", "montant_eur": "amount",
+    "nurse": "nurse", "infirmiere": "nurse", "infirmier": "nurse", "ide": "nurse", "idel": "nurse",
 }
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -135,6 +136,7 @@ class CsvRow:
     time: str | None
     visit: int | None
     row: BilledRow
+    nurse: str | None = None      # optional column: the export of one nurse (or several, named)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -214,7 +216,7 @@ def read_billed_csv(path: str) -> list[CsvRow]:
             if header is None:
                 header = [_header_key(c) for c in record]
                 for i, key in enumerate(header):
-                    if key in ("date", "patient", "time", "visit", "cotation", "amount") and key not in index:
+                    if key in ("date", "patient", "time", "visit", "cotation", "amount", "nurse") and key not in index:
                         index[key] = i
                 missing = [k for k in ("date", "patient", "cotation") if k not in index]
                 if missing:
@@ -278,20 +280,26 @@ def _row(record: list[str], index: dict[str, int], cols: list[int], name: str, l
         if not amount.is_finite() or amount < 0 or amount > 100_000:
             raise fail(f"montant « {amount_text} » hors bornes", col)
         amount = amount.quantize(Decimal("0.01"))
-    return CsvRow(day, patient, time, visit, BilledRow(items, cot, name, line, amount))
+    nurse, _col = cell("nurse")
+    return CsvRow(day, patient, time, visit, BilledRow(items, cot, name, line, amount), nurse or None)
 
 
 def join_csv(rows: list[CsvRow], tours: list[Tour]) -> tuple[dict[tuple, list[BilledRow]], list[OrphanRow]]:
     """Attach each CSV row to its visit by date and patient, then time or visit number."""
     by_day: dict[tuple, list] = {}
+    nurse_of: dict[tuple, str] = {}
     for tour in tours:
         for p in tour.patients:
             for v in p.visits:
-                by_day.setdefault((v.date, p.id), []).append((visit_key(tour, p.id, v), v))
+                key = visit_key(tour, p.id, v)
+                by_day.setdefault((v.date, p.id), []).append((key, v))
+                nurse_of[key] = _folded(tour.nurse.name)
     billed: dict[tuple, list[BilledRow]] = {}
     orphans: list[OrphanRow] = []
     for r in rows:
         found = by_day.get((r.day, r.patient), [])
+        if r.nurse:                  # a « nurse » column: that nurse's visits only
+            found = [(k, v) for k, v in found if nurse_of[k] == _folded(r.nurse)]
         if r.visit is not None:      # « visite n » : the patient's n-th visit of that day, in time order
             ranked = sorted(found, key=lambda kv: kv[1].minutes)
             found = [ranked[r.visit - 1]] if 1 <= r.visit <= len(ranked) else []
@@ -310,10 +318,18 @@ def join_csv(rows: list[CsvRow], tours: list[Tour]) -> tuple[dict[tuple, list[Bi
         orphans.append(OrphanRow(r.row, r.day, r.day.isoformat(), r.patient, when, reason))
     # a visit of the tours on a day the export covers, without a row of its own, was not billed: it is
     # audited as billed nothing, so that its due items come out as oublis (NGAP202)
-    covered = {r.day for r in rows}
+    # (with a « nurse » column, a day is covered for the nurses the export names that day)
+    covered = {(r.day, _folded(r.nurse) if r.nurse else None) for r in rows}
     name = rows[0].row.file if rows else ""
     for (day, _patient), visits in by_day.items():
-        if day in covered:
-            for key, _v in visits:
+        for key, _v in visits:
+            if (day, None) in covered or (day, nurse_of[key]) in covered:
                 billed.setdefault(key, [BilledRow([], "", name, None)])
     return billed, orphans
+
+
+def _folded(name: str) -> str:
+    """A nurse's name compared without case, accents or extra spaces."""
+    from ngapcli.tariffs import fold
+
+    return " ".join(fold(name or "").split())

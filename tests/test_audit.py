@@ -478,3 +478,19 @@ def test_an_orphan_row_is_valued_in_its_patients_zone(tour, tmp_path):
         data = audit_json(*order, "--billed", csv_path, code=1)
         orphan = [d for d in data["differences"] if d["kind"] == "orphelin"]
         assert [d["amount"] for d in orphan] == ["7.40"]
+
+
+def test_a_nurse_column_restricts_the_csv_to_that_nurses_visits(tour, tmp_path):
+    # Claire's export only: Paul's visit of the same day is neither matched nor counted as forgotten
+    claire = tour("date: 2025-03-10\nnurse: {name: Claire Martin}\npatients:\n"
+                  "  - {id: P1, visits: [{time: '08:30', acts: [injection_sc]}]}\n")
+    paul = tour("date: 2025-03-10\nnurse: {name: Paul Durand}\npatients:\n"
+                "  - {id: P1, visits: [{time: '18:30', acts: [injection_sc]}]}\n"
+                "  - {id: P2, visits: [{time: '19:00', acts: [injection_sc]}]}\n")
+    csv_path = _csv(tmp_path, "date;patient;infirmière;visite;cotation\n10/03/2025;P1;claire martin;1;AMI1+MAU+IFD\n")
+    data = audit_json(claire, paul, "--billed", csv_path, code=0)
+    assert data["differences"] == [] and data["totals"]["visits_audited"] == 1
+    # without the column, P1's « visite 1 » of the day is Claire's 08:30 one, and Paul's visits are oublis
+    csv_path = _csv(tmp_path, "date;patient;visite;cotation\n10/03/2025;P1;1;AMI1+MAU+IFD\n")
+    data = audit_json(claire, paul, "--billed", csv_path, code=0)
+    assert data["totals"]["visits_audited"] == 3 and data["totals"]["forgotten"] == "14.50"
