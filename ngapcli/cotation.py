@@ -9,7 +9,7 @@ coefficient, then modifiers in any order:
 - ``x2`` (``×2``, ``*2``) or a leading ``2x`` for a quantity;
 - IK, IKM, IKS take the billed km (``IK 24``, ``IK 24 km``);
 - aliases: ``IFA`` = IFD (code of the FSE); ``N``/``NUIT`` = night majoration, level not said;
-  ``NUIT1``/``N1`` = N 9.15; ``NUIT2``/``N2``/``NP``/``NUIT PROFONDE`` = N 18.30 (23 h-5 h);
+  ``NUIT1``/``N1``/``N 1`` = N 9.15; ``NUIT2``/``N2``/``N 2``/``NP``/``NUIT PROFONDE`` = N 18.30 (23 h-5 h);
   ``F``/``DIM``/``DIMANCHE``/``FERIE``/``FÉRIÉ``/``JF`` = F (Sunday, public holiday).
 
 Any fault raises :class:`ngapcli.errors.InputError` with the file, line and the column of the
@@ -47,7 +47,7 @@ _ALIASES.update({
 })
 _ALIAS_RE = re.compile(
     "(" + "|".join(r"\s+".join(map(re.escape, a.split())) for a in sorted(_ALIASES, key=len, reverse=True))
-    + r")(?![A-Z_])")
+    + r")(?![A-Z_](?<!X)|X(?!\s*\d))")   # not inside a longer word; « TLDx2 » is TLD twice
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _SPACES = re.compile(r"\s*")
 _LEADING_QTY = re.compile(r"(\d+)\s*[X×*]\s*(?=[A-Z])")
@@ -141,7 +141,9 @@ class _Parser:
         pos += len(_SPACES.match(up, pos, end).group())
         number, number_at = None, pos
         m = _NUMBER.match(up, pos, end)
-        if m:
+        if m and code == "N" and level is None and m.group() in ("1", "2"):
+            level, pos = int(m.group()), m.end()      # « N 2 » is written for N2: the night's level
+        elif m:
             number = _dec(m.group())
             pos = m.end()
             if code in KM_CODES:
