@@ -514,6 +514,20 @@ def test_price_json_without_patients_gets_the_franchise_without_exemptions_and_a
     assert any("sans exonérations" in n for n in r.json["notes"])
 
 
+@pytest.mark.parametrize("nurses, said", [
+    ([{"replaces": "Paul"}], "nurses[1] : objet avec « nurse » attendu"),
+    ([{"nurse": "Léa", "cabinet_fee_percent": "beaucoup"}], "« cabinet_fee_percent » doit être un nombre de 0 à 100"),
+    ([{"nurse": "Léa", "cabinet_fee_percent": 120}], "« cabinet_fee_percent » doit être un nombre de 0 à 100"),
+    ([{"nurse": "Léa", "replaces": ["Paul"]}], "« replaces » doit être un nom"),
+])
+def test_bad_nurses_in_price_json_are_input_errors(nurses, said):
+    doc = json.loads(run_cli("price", EXAMPLES / "morning_round.yaml", "--format", "json").stdout)
+    doc["nurses"] = nurses
+    r = run_cli("report", "-", input=json.dumps(doc))
+    assert r.exit_code == 2
+    assert said in r.stderr and "<stdin>" in r.stderr
+
+
 @pytest.mark.parametrize("patients, said", [
     ([{"patient": "P1"}], "patients[1] : objet avec « patient » et « coverage »"),
     ([{"patient": "P1", "coverage": "css", "age": "douze", "date": "2026-01-05"}], "« age » doit être un nombre"),
