@@ -175,12 +175,20 @@ def acts(
     else:
         from rich.table import Table
 
+        from ngapcli.render import fr
+
+        if not rows:
+            typer.echo(f"Aucun acte ne correspond à « {query} » (essayez un mot du libellé, ou « ngap acts » pour "
+                       "tout le catalogue).", err=True)
+            raise typer.Exit(1)
         table = Table(title=f"{len(rows)} acte(s) — coefficients au {day}", title_justify="left")
-        for col in ("Identifiant", "Cotation", "AMX", "Libellé"):
+        table.add_column("Identifiant (à écrire dans la tournée)", no_wrap=True, overflow="ellipsis",
+                         min_width=20)
+        for col in ("Cotation", "AMX", "Libellé"):
             table.add_column(col, overflow="fold")
         for r in rows:
-            cot = f"{r['letter']} {r['coefficient']}"
-            table.add_row(r["id"] if r["in_force"] else f"[dim]{r['id']} (hors vigueur)[/dim]", cot,
+            cot = f"{r['letter']} {fr(r['coefficient'])}" + ("" if r["in_force"] else " (hors vigueur)")
+            table.add_row(r["id"] if r["in_force"] else f"[dim]{r['id']}[/dim]", cot,
                           {"full": "plein", "half": "50 %"}.get(r["amx"], "—"), r["label"])
         _console().print(table)
     raise typer.Exit(0 if rows else 1)
@@ -220,6 +228,8 @@ def tariffs(
     else:
         from rich.table import Table
 
+        from ngapcli.render import fr
+
         table = Table(title=f"Valeurs au {day} — {store.zones[zone]['label']}", title_justify="left",
                       caption=f"Tarifs vérifiés contre les textes officiels le {store.checked_on}",
                       caption_justify="left")
@@ -227,7 +237,7 @@ def tariffs(
         table.add_column("Valeur", justify="right")
         table.add_column("Libellé", overflow="fold")
         for r in rows:
-            table.add_row(r["code"], r["value"] + " €" if r["value"] else "[dim]—[/dim]",
+            table.add_row(r["code"], fr(r["value"]) + " €" if r["value"] else "[dim]—[/dim]",
                           r["label"] + (f" [dim]({r['note']})[/dim]" if r["note"] else ""))
         _console().print(table)
     raise typer.Exit(0)
@@ -280,7 +290,8 @@ def explain(code: str = typer.Argument(..., help="Code de diagnostic (NGAP101) o
 
     rule = RULES.get(code.upper())
     if rule:
-        typer.echo(f"{rule.code} ({rule.severity}) — {rule.title}\n{rule.explanation}\nRéférence : {rule.reference}")
+        severity = {"error": "erreur", "warning": "alerte", "info": "info"}.get(rule.severity, rule.severity)
+        typer.echo(f"{rule.code} ({severity}) — {rule.title}\n{rule.explanation}\nRéférence : {rule.reference}")
         raise typer.Exit(0)
     try:
         store = _store(None)
@@ -289,8 +300,13 @@ def explain(code: str = typer.Argument(..., help="Code de diagnostic (NGAP101) o
     act = store.acts.get(code)
     if act is None:
         raise fail(UsageError(f"« {code} » n'est ni un code de diagnostic ni un acte connu"))
-    typer.echo(f"{act.id} — {act.label}\n{act.letter} {act.coefficient(date.today())} · {act.article}\n"
-               f"AMX : {act.amx} · confiance {act.confidence}\n{act.note}")
+    from ngapcli.render import fr
+
+    amx = {"full": "AMX à taux plein avec un forfait BSI", "half": "AMX à 50 % avec un forfait BSI"}.get(
+        act.amx, "pas de cotation AMX")
+    confidence = {"H": "texte officiel", "M": "une source secondaire", "L": "à confirmer"}.get(act.confidence, "")
+    typer.echo(f"{act.id} — {act.label}\n{act.letter} {fr(act.coefficient(date.today()))} · {act.article}\n"
+               f"{amx} · source : {confidence}\n{act.note}")
     raise typer.Exit(0)
 
 

@@ -466,3 +466,17 @@ def test_a_named_pipe_is_read_to_its_end(tmp_path):
     data = price_json(fifo)
     writer.join()
     assert data["totals"]["amount"] == "64.46"
+
+
+def test_tables_for_nurses_write_french_numbers_and_words():
+    """Found by a review of what a nurse sees (2026-11-25): decimal commas, French severities, no bare id
+    cut in two, a message when nothing matches."""
+    tariffs = run_cli("tariffs", "--date", "2025-03-10", env=WIDE)
+    assert re.search(r"AMI\s*│\s*3,15 €", tariffs.stdout) and "3.15" not in tariffs.stdout
+    acts = run_cli("acts", "prelevement", env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert "AMI 1,5" in acts.stdout and "prelevement_veineux" in acts.stdout
+    none = run_cli("acts", "zzzz")
+    assert none.exit_code == 1 and "Aucun acte ne correspond à « zzzz »" in none.stderr
+    assert "NGAP101 (alerte)" in run_cli("explain", "NGAP101").stdout
+    act = run_cli("explain", "prelevement_veineux").stdout
+    assert "AMI 1,5" in act and "AMX à taux plein avec un forfait BSI" in act and "source : texte officiel" in act

@@ -167,7 +167,7 @@ def test_table_output_in_french():
     r = run_cli("report", MONTH, "--by", "nurse", env={"NO_COLOR": "1", "COLUMNS": "200"})
     assert r.exit_code == 0
     for text in ("Montant facturé", "Part AMO", "franchise", "Par infirmière", "Claire Martin",
-                 "Rétrocession aux remplaçants", "frais de cabinet 12,5 % → 274,20 €"):
+                 "Rétrocession aux remplaçants", "frais de cabinet 12,5 % → 274,20 € dus à Léa Petit"):
         assert text in r.stdout
     assert r.stderr == ""
 

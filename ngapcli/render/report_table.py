@@ -90,7 +90,7 @@ def render_report(report: Report, console: Console) -> None:
         rows = [g for g in doc["groups"] if g["by"] == dim]
         table = Table(box=box.SIMPLE_HEAD, title=f"Par {DIMENSIONS_FR[dim]}", title_justify="left")
         table.add_column(DIMENSIONS_FR[dim].capitalize())
-        for col in ("Montant", "AMO", "Franchise", "Patient", "Lignes"):
+        for col in ("Montant", "AMO", "Franchise", "Part patient", "Lignes"):
             table.add_column(col, justify="right")
         if compare:
             table.add_column("Comparé", justify="right")
@@ -112,7 +112,7 @@ def render_report(report: Report, console: Console) -> None:
                    else f"frais de cabinet {fr(r['fee_percent'])} %")
             console.print(Text.assemble(
                 f"  {r['remplacant']} pour {r['titulaire']}, du {r['from']} au {r['to']} : base {euros(r['base_amount'])}, "
-                f"{fee} → ", (f"{euros(r['amount'])}", "bold")))
+                f"{fee} → ", (f"{euros(r['amount'])}", "bold"), f" dus à {r['remplacant']}"))
         console.print()
 
     if compare:

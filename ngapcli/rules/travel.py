@@ -33,8 +33,8 @@ def ik_km(p: Passage, store, diags: Diagnostics) -> Decimal | None:
     terrain = p.tour.nurse.terrain
     distance = pat.distance_km
     if pat.nearest_cabinet_km is not None and pat.nearest_cabinet_km < distance:
-        diags.add("NGAP113", f"IK calculées sur {pat.nearest_cabinet_km} km (cabinet le plus proche) au lieu de "
-                  f"{distance} km (art. 13 C 2°).", p, once=True)
+        diags.add("NGAP113", f"IK calculées sur {num(pat.nearest_cabinet_km).replace('.', ',')} km (cabinet le "
+                  f"plus proche) au lieu de {num(distance).replace('.', ',')} km (art. 13 C 2°).", p, once=True)
         distance = pat.nearest_cabinet_km
     threshold = Decimal(str(ik["threshold_km"][terrain]))
     if not pat.outside_agglomeration or distance <= threshold:
