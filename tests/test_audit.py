@@ -494,3 +494,14 @@ def test_a_nurse_column_restricts_the_csv_to_that_nurses_visits(tour, tmp_path):
     csv_path = _csv(tmp_path, "date;patient;visite;cotation\n10/03/2025;P1;1;AMI1+MAU+IFD\n")
     data = audit_json(claire, paul, "--billed", csv_path, code=0)
     assert data["totals"]["visits_audited"] == 3 and data["totals"]["forgotten"] == "14.50"
+
+
+def test_the_audit_table_stays_readable_at_80_columns():
+    # found by a UX review: a long item (« N (20 h-23 h, 5 h-8 h) ») squeezed the finding to 6 characters
+    r = run_cli("audit", MONTH, "--all", env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert r.exit_code in (0, 1)
+    lines = r.stdout.splitlines()
+    assert all(len(l) <= 80 for l in lines)
+    headers = [l for l in lines if l.startswith("Facturé")]
+    assert headers and all("Constat · article" in h for h in headers)
+    assert not any(l.rstrip().endswith(("confor", "Consta")) for l in lines)

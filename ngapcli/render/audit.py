@@ -56,12 +56,13 @@ def render_audit(result: AuditResult, console, names: dict | None = None, show_a
                                     (f"  {w['file']}" + (f" · {w['nurse']}" if w["nurse"] else ""), "dim")))
         console.print(Text.assemble(("  facturé : ", "dim"), v.billed_text or "(rien)"))
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=True)
-        table.add_column("Facturé", no_wrap=True)
+        # the items may wrap (« N (20 h-23 h, 5 h-8 h) ») so that the finding keeps a readable width at 80 columns
+        table.add_column("Facturé", overflow="fold", max_width=14)
         table.add_column("€", justify="right", no_wrap=True)
-        table.add_column("Dû", no_wrap=True)
+        table.add_column("Dû", overflow="fold", max_width=14)
         table.add_column("€", justify="right", no_wrap=True)
         table.add_column("Écart €", justify="right", no_wrap=True)
-        table.add_column("Constat · article", overflow="fold", ratio=1, min_width=24)
+        table.add_column("Constat · article", overflow="fold", ratio=1, min_width=28)
         for b, d in v.matched:
             table.add_row(Text(b.text, style="dim"), Text(fr(b.amount), style="dim"), Text(d.text, style="dim"),
                           Text(fr(d.amount), style="dim"), Text("0,00", style="dim"), Text("conforme", style="dim green"))
