@@ -206,6 +206,9 @@ def tariffs(
     try:
         store = _store(tariffs)
         day = _parse_date(on) if on else date.today()
+        from ngapcli.tariffs import fold
+
+        zone = {fold(z): z for z in store.zones}.get(fold(zone.strip()).replace(" ", "_").replace("-", "_"), zone)
         if zone not in store.zones:
             raise UsageError(f"zone « {zone} » inconnue ; zones : {', '.join(store.zones)}")
     except (InputError, UsageError) as exc:
@@ -381,10 +384,14 @@ def report(
 
 
 def _parse_date(text: str) -> date:
+    """AAAA-MM-JJ, or JJ/MM/AAAA as a French user writes it."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text)
     try:
-        return date.fromisoformat(text)
+        return date(int(m[3]), int(m[2]), int(m[1])) if m else date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"date « {text} » illisible (format AAAA-MM-JJ)") from None
+        raise UsageError(f"date « {text} » illisible (AAAA-MM-JJ ou JJ/MM/AAAA)") from None
 
 
 def _app_for(args: list[str]) -> typer.Typer:

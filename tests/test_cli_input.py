@@ -480,3 +480,11 @@ def test_tables_for_nurses_write_french_numbers_and_words():
     assert "NGAP101 (alerte)" in run_cli("explain", "NGAP101").stdout
     act = run_cli("explain", "prelevement_veineux").stdout
     assert "AMI 1,5" in act and "AMX à taux plein avec un forfait BSI" in act and "source : texte officiel" in act
+
+
+def test_zone_and_date_as_a_french_user_writes_them():
+    r = run_cli("tariffs", "--zone", "Réunion", "--date", "01/06/2021", env=WIDE)
+    assert r.exit_code == 0 and "Valeurs au 2021-06-01 — La Réunion" in r.stdout and "3,30 €" in r.stdout
+    assert run_cli("tariffs", "--zone", "Alsace-Moselle").exit_code == 0
+    bad = run_cli("tariffs", "--date", "31/02/2021")
+    assert bad.exit_code == 2 and "AAAA-MM-JJ ou JJ/MM/AAAA" in bad.stderr

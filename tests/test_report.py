@@ -646,3 +646,11 @@ def test_a_billing_error_exits_1_like_price(tour):
     assert r.exit_code == 1
     assert [w["code"] for w in r.json["warnings"]] == ["NGAP001"]
     assert r.json["totals"]["amount"] == "0.00"
+
+
+def test_a_skipped_file_is_told_once_on_the_error_output_and_counted_in_the_table(tmp_path):
+    missing = tmp_path / "absente.yaml"
+    r = run_cli("report", missing, EXAMPLES / "morning_round.yaml")
+    assert r.exit_code == 2
+    assert r.stderr.count("fichier introuvable") == 1 and "fichier introuvable" not in r.stdout
+    assert f"1 fichier(s) ignoré(s) : {missing}" in r.stdout.replace("\n", "")

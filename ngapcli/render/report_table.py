@@ -70,8 +70,10 @@ def render_report(report: Report, console: Console) -> None:
         title.append(f" · du {period['from']} au {period['to']}")
     console.print(title)
     skipped = [f for f in doc["files"] if f["status"] == "skipped"]
-    for f in skipped:
-        console.print(Text.assemble(("ignoré ", "bold red"), f["reason"] or f["path"]))
+    if skipped:   # each one is told on the error output (« ignoré : … »), once
+        console.print(Text.assemble((f"{len(skipped)} fichier(s) ignoré(s)", "bold red"),
+                                    " : " + ", ".join(f["path"] for f in skipped[:3])
+                                    + (" …" if len(skipped) > 3 else "") + " (le détail est sur la sortie d'erreur)"))
 
     t = doc["totals"]
     summary = Table(box=box.ROUNDED, show_header=False, title="Totaux", title_justify="left")
