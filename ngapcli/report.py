@@ -277,7 +277,8 @@ def priced_json(text: str, name: str) -> Result | None:
 
 
 def _patients_from_json(items: list, name: str) -> dict:
-    """(file, patient id) → (Patient, document date): the ``patients`` of `ngap price --format json`."""
+    """(file, patient id) → (Patient, its document): the ``patients`` of `ngap price --format json`, shaped as
+    ``_patients_of`` gives them (the document only says its date, the day a given age holds)."""
     from ngapcli.model import Patient
     from ngapcli.tourfile import COVERAGES
 
@@ -298,35 +299,24 @@ def _patients_from_json(items: list, name: str) -> dict:
         if day is None and age is not None:
             raise InputError(f"{where} : « date » manque pour situer « age »", name)
         patient = Patient(str(raw["patient"]), age=age, birth_date=born, coverage=raw["coverage"])
-        out.setdefault((str(raw.get("file") or name), patient.id), (patient, day))
+        out.setdefault((str(raw.get("file") or name), patient.id), (patient, _Document(day)))
     return out
 
 
-class _JsonPatients:
-    """The lookup of ``_patients_of`` for lines read from JSON: (file, patient id, day) → (patient, tour)."""
-
-    class _Doc:
-        __slots__ = ("date",)
-
-        def __init__(self, day):
-            self.date = day
-
-    def __init__(self, patients: dict):
-        self.patients = patients
-
-    def get(self, key):
-        found = self.patients.get(key[:2])
-        return None if found is None else (found[0], self._Doc(found[1]))
+@dataclass(slots=True)
+class _Document:
+    date: date | None
 
 
-class _JsonNurses:
-    """The lookup of ``_nurses_of`` for lines read from JSON: (file, nurse name, patient, day) → nurse."""
+class _ByFile:
+    """The lookups of ``_patients_of`` and ``_nurses_of`` — keyed (file, patient or nurse, …) — for lines read
+    from JSON, whose sections are keyed (file, patient id) and (file, nurse name) only."""
 
-    def __init__(self, nurses: dict):
-        self.nurses = nurses
+    def __init__(self, found: dict):
+        self.found = found
 
     def get(self, key):
-        return self.nurses.get(key[:2])
+        return self.found.get(key[:2])
 
 
 def _nurses_from_json(items: list, name: str) -> dict:
@@ -479,7 +469,7 @@ class Aggregator:
         if tours is not None:
             where = _patients_of(tours)
         else:   # lines read from `ngap price` JSON: who they are about, when it says so
-            where = _JsonPatients(result.patients) if result.patients else None
+            where = _ByFile(result.patients) if result.patients else None
         # the franchise of every line given, --from/--to or not: its yearly cap counts the acts before the
         # period too; then only the lines of the period are summed
         lines = result.lines
@@ -490,7 +480,7 @@ class Aggregator:
         if tours:   # only a remplaçant's lines need their nurse (rétrocession)
             nurses = _nurses_of(tours) if any(t.nurse.replaces for t in tours) else {}
         else:   # from JSON: the nurses that replace someone, when it says so
-            nurses = _JsonNurses(result.nurses) if result.nurses else {}
+            nurses = _ByFile(result.nurses) if result.nurses else {}
         total, groups, by_patient, by_code = self.total, self.groups, self.by_patient, self.by_code
         keys = [(dim, _KEY_OF[dim]) for dim in opts.by]
         # inlined Sums.add: this loop runs for every line of a year (~5 groups a line)

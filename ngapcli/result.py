@@ -74,7 +74,7 @@ class Diagnostic:
 class Result:
     lines: list[Line] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # read back from the JSON of `ngap price` only: (file, patient id) -> (Patient, document date) and
+    # read back from the JSON of `ngap price` only: (file, patient id) -> (Patient, document) and
     # (file, nurse name) -> Nurse
     patients: dict | None = None
     nurses: dict | None = None

@@ -5,7 +5,6 @@ import difflib
 import errno
 import os
 import re
-import stat
 import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -352,10 +351,7 @@ def read_source(path: str, stdin=None) -> tuple[str, str]:
         try:
             # one open and one fstat; the read sized by the file (a batch reads thousands of small files)
             with open(path, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                if stat.S_ISDIR(st.st_mode):
-                    raise InputError("c'est un dossier, pas un fichier de tournée (pour un dossier entier : "
-                                     "ngap report)", name)
+                st = os.fstat(fh.fileno())      # (a folder: open() already raised IsADirectoryError)
                 if st.st_size > MAX_FILE_BYTES:
                     raise InputError(f"fichier trop volumineux ({st.st_size // (1024 * 1024)} Mo ; "
                                      f"au plus {MAX_FILE_BYTES // (1024 * 1024)} Mo)", name)
