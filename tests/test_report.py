@@ -521,8 +521,13 @@ def test_price_json_without_patients_gets_the_franchise_without_exemptions_and_a
     ([{"nurse": "Léa", "replaces": ["Paul"]}], "« replaces » doit être un nom"),
 ])
 def test_bad_nurses_in_price_json_are_input_errors(nurses, said):
+    assert_price_json_refused("nurses", nurses, said)
+
+
+def assert_price_json_refused(section: str, value, said: str) -> None:
+    """`ngap report -` on a price JSON whose ``section`` is replaced by ``value``: exit 2, ``said`` on stderr."""
     doc = json.loads(run_cli("price", EXAMPLES / "morning_round.yaml", "--format", "json").stdout)
-    doc["nurses"] = nurses
+    doc[section] = value
     r = run_cli("report", "-", input=json.dumps(doc))
     assert r.exit_code == 2
     assert said in r.stderr and "<stdin>" in r.stderr
@@ -535,11 +540,7 @@ def test_bad_nurses_in_price_json_are_input_errors(nurses, said):
     ([{"patient": "P1", "coverage": "css", "birth_date": "2026-13-01"}], "« birth_date » ou « date » illisible"),
 ])
 def test_bad_patients_in_price_json_are_input_errors(patients, said):
-    doc = json.loads(run_cli("price", EXAMPLES / "morning_round.yaml", "--format", "json").stdout)
-    doc["patients"] = patients
-    r = run_cli("report", "-", input=json.dumps(doc))
-    assert r.exit_code == 2
-    assert said in r.stderr and "<stdin>" in r.stderr
+    assert_price_json_refused("patients", patients, said)
 
 
 def test_a_tour_on_standard_input():
