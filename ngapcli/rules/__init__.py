@@ -1,18 +1,20 @@
 """The NGAP rules: pure functions from parsed tours and the tariff store to priced lines and
 diagnostics. No I/O, no printing.
 
-Order (rules.md §0): acts of each passage (11B or dependence), then per patient and day the BSI
-forfait and the IFI count, then majorations, travel, and per nurse and day the IK cap.
+Order: the count limits of the acts (``limits.py``: per passage, day, month, 12 months, series, garde —
+and prescriptions), then the acts of each passage (11B or dependence, ``ranking.py``), per patient and day
+the BSI forfait and the IFI count, majorations (``majorations.py``), travel and per nurse and day the IK cap
+(``travel.py``), and the remplaçants' titulaires per day (``limits.py``).
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from ngapcli.model import Tour
 from ngapcli.result import Line, Result, money
-from ngapcli.rules import majorations, ranking, travel
+from ngapcli.rules import limits, majorations, ranking, travel
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 from ngapcli.tariffs import TariffStore
 
@@ -21,8 +23,8 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
     diags = Diagnostics()
     passages = _passages(tours, store, diags)
     chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
-    _daily_limits(chrono, store, diags)
-    _organisation_days(chrono, diags)
+    limits.count_limits(chrono, store, diags)
+    limits.organisation_days(chrono, diags)
     for p in passages:
         if not p.skip:
             _price_acts(p, store, diags)
@@ -32,7 +34,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
             _majorations(p, store, diags, forfait_days)
     _travel(chrono, store, diags, forfait_days)
     _cap_ik(chrono, store, diags)
-    _remplacements(tours, diags)
+    limits.remplacements(tours, diags)
     result = Result(diagnostics=diags.items)
     for p in passages:
         rate = store.amo_rate(p.patient.coverage, p.tour.zone)
@@ -119,150 +121,6 @@ def _is_dependence(p: Passage, store: TariffStore, diags: Diagnostics) -> bool:
                   "ordinaires (AMI + IFD).", p, once=True)
         return False
     return True
-
-
-# -- per patient and day ---------------------------------------------------------------------------------
-
-def _daily_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> None:
-    """Per-passage and per-day limits of acts, and the once-a-day long perfusion (CIR-9/2025)."""
-    perf = store.rules["perfusion"]
-    counts: dict = defaultdict(int)
-    history: dict = defaultdict(list)
-    gardes: dict = {}
-    for p in chrono:
-        if p.skip:
-            continue
-        _one_forfait_per_kind(p, diags)
-        supplements = 0
-        for i in p.items:
-            if i.refused or i.act is None:
-                continue
-            if i.has("perfusion_supplement"):
-                supplements += 1
-                if supplements > perf["max_hourly_supplements"]:
-                    i.refuse("au-delà de 5 suppléments horaires")
-                    diags.add("NGAP142", f"Supplément horaire n° {supplements} non facturé : au plus "
-                              f"{perf['max_hourly_supplements']} heures au-delà de la première.", p, i.source_line)
-                    continue
-            if i.has("perfusion_long") and p.day >= perf["long_once_a_day_from"]:
-                key = ("long", p.patient.id, p.day)
-                counts[key] += 1
-                if counts[key] > 1:
-                    sub_id = perf["long_second_becomes"] + ("_immunodeprime" if "immunodeprime" in i.act_id else "")
-                    sub = store.acts.get(sub_id) or store.acts[perf["long_second_becomes"]]
-                    diags.add("NGAP140", f"Second forfait de perfusion longue le {p.day} : coté « {sub.id} » "
-                              f"(AMI {sub.coefficient(p.day)}) au lieu de « {i.act_id} » (circulaire CIR-9/2025).",
-                              p, i.source_line)
-                    i.act, i.act_id, i.coefficient, i.groups, i.label = (
-                        sub, sub.id, sub.coefficient(p.day), sub.groups, sub.label)
-                    continue
-            limit = i.act.max_per_day
-            if limit:
-                key = ("day", i.act_id, p.patient.id, p.day)
-                counts[key] += 1
-                if counts[key] > limit:
-                    i.refuse(f"au-delà de {limit} par jour")
-                    diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {limit} par jour et par patient.",
-                              p, i.source_line)
-            _period_limits(p, i, history, diags)
-            if i.act.series:
-                _series(p, i, history, diags)
-            if i.has("garde"):
-                _garde(p, i, gardes, diags)
-        per_passage: dict = defaultdict(int)
-        for i in p.items:
-            if i.refused or i.act is None or not i.act.max_per_passage or i.has("perfusion_supplement"):
-                continue
-            per_passage[i.act_id] += 1
-            if per_passage[i.act_id] > i.act.max_per_passage:
-                i.refuse(f"au-delà de {i.act.max_per_passage} par séance")
-                diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {i.act.max_per_passage} par séance.",
-                          p, i.source_line)
-
-
-def _one_forfait_per_kind(p: Passage, diags: Diagnostics) -> None:
-    """« Pas de cumul par produit » (rules.md §7): one short and one long perfusion forfait at most in a
-    passage (they cumulate with each other, §2.2 b); the highest coefficient is kept."""
-    forfaits = [i for i in p.items if not i.groups.isdisjoint(ranking.PERFUSION_FORFAITS) and not i.refused]
-    if len(forfaits) < 2:       # nearly every passage: nothing to do
-        return
-    for kind in ranking.PERFUSION_FORFAITS:
-        same = [i for i in forfaits if i.act is not None and i.has(kind)]
-        if len(same) < 2:
-            continue
-        kept = max(same, key=lambda i: i.coefficient)   # the first written on a tie
-        for i in same:
-            if i is not kept:
-                i.refuse("second forfait de perfusion du même type dans la séance")
-                diags.add("NGAP143", f"« {i.act_id} » non facturé : la séance a déjà le forfait "
-                          f"« {kept.act_id} » (un forfait par perfusion, pas par produit ; chap. II art. 3).",
-                          p, i.source_line)
-
-
-def _organisation_days(chrono: list[Passage], diags: Diagnostics) -> None:
-    """The daily organisation forfait (AMI 4) is not due on the day of the pose (long forfait) nor of the
-    removal (chap. II art. 3: « par jour, en dehors des jours de pose et de retrait »)."""
-    busy = {(p.patient.id, p.day) for p in chrono if not p.skip for i in p.items
-            if not i.refused and (i.has("perfusion_long") or i.has("perfusion_removal"))}
-    for p in chrono:
-        if p.skip or (p.patient.id, p.day) not in busy:
-            continue
-        for i in p.items:
-            if not i.refused and i.has("perfusion_organisation"):
-                i.refuse("jour de pose ou de retrait")
-                diags.add("NGAP144", f"« {i.act_id} » non facturé : le {p.day} est un jour de pose ou de retrait de "
-                          "la perfusion (chap. II art. 3).", p, i.source_line)
-
-
-def _series(p: Passage, i: Item, history: dict, diags: Diagnostics) -> None:
-    """Acts limited to a number of séances per programme or episode (rules.md §8): the tour does not say
-    where a programme starts, so more than that many in the act's window is a warning, not a refusal."""
-    most, days = i.act.series
-    past = history[("series", i.act_id, p.patient.id)]
-    past.append(p.day)
-    recent = [d for d in past if (p.day - d).days < days]
-    if len(recent) == most + 1:
-        diags.add("NGAP152", f"« {i.act_id} » : séance n° {len(recent)} en {days} jours, au-delà des {most} "
-                  "prévues par programme ou épisode (rules.md §8) ; facturée, à vérifier (nouvelle "
-                  "prescription ?).", p, i.source_line)
-
-
-GARDE_PERIOD = timedelta(hours=6)
-
-
-def _garde(p: Passage, i: Item, gardes: dict, diags: Diagnostics) -> None:
-    """Chap. I art. 13: a nurse bills at most two consecutive 6-hour periods of garde for a patient; a
-    period that starts at most 6 h after the start of the previous one follows it, across midnight too."""
-    start = datetime.combine(p.day, time(p.visit.minutes // 60, p.visit.minutes % 60))
-    key = (p.nurse_key, p.patient.id)
-    last, run = gardes.get(key, (None, 0))
-    run = run + 1 if last is not None and start - last <= GARDE_PERIOD else 1
-    gardes[key] = (start, run)
-    if run > 2:
-        i.refuse("troisième période de garde consécutive")
-        diags.add("NGAP151", f"« {i.act_id} » non facturé : période de garde n° {run} à la suite ; une même "
-                  "infirmière ne facture pas plus de deux périodes de 6 h consécutives (chap. I art. 13).",
-                  p, i.source_line)
-
-
-def _period_limits(p: Passage, i: Item, history: dict, diags: Diagnostics) -> None:
-    """Acts limited per month or per 12 months (BSI intermédiaire, bilan de plaie, télésoin)."""
-    if i.refused or not (i.act.max_per_year or i.act.max_per_month):
-        return
-    past = history[(i.act_id, p.patient.id)]
-    if i.act.max_per_year:
-        recent = [d for d in past if (p.day - d).days < 365]
-        limit, period = i.act.max_per_year, "12 mois"
-    else:
-        recent = [d for d in past if (d.year, d.month) == (p.day.year, p.day.month)]
-        limit, period = i.act.max_per_month, "mois"
-    if len(recent) >= limit:
-        i.refuse(f"au-delà de {limit} par {period}")
-        code = "NGAP137" if i.act_id == "bsi_intermediaire" else "NGAP150"
-        diags.add(code, f"« {i.act_id} » non facturé : au plus {limit} par {period} et par patient "
-                  f"(déjà le {', '.join(str(d) for d in recent)}).", p, i.source_line)
-        return
-    past.append(p.day)
 
 
 def _price_acts(p: Passage, store: TariffStore, diags: Diagnostics) -> None:
@@ -366,21 +224,6 @@ def _cap_ik(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> No
         for l in capped:
             p = owner.get(id(l)) or _owner_of(l, pairs)
             p.travel.append(l)
-
-
-def _remplacements(tours: list[Tour], diags: Diagnostics) -> None:
-    """A remplaçant replaces at most two titulaires at a time (CSP R.4312-83; convention art. 5.2.3)."""
-    days: dict = defaultdict(dict)
-    for t in tours:
-        if t.nurse.replaces:
-            who = t.nurse.name or f"{t.file}#{t.document}"
-            for day in sorted({v.date for p in t.patients for v in p.visits}):
-                days[(who, day)].setdefault(t.nurse.replaces, (t.file, t.line))
-    for (who, day), titulaires in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if len(titulaires) > 2:
-            file, line = list(titulaires.values())[2]
-            diags.add("NGAP160", f"{who} remplace {len(titulaires)} titulaires le {day} ({', '.join(titulaires)}) : "
-                      "au plus deux à la fois.", line=line, file=file, day=day)
 
 
 def _owner_of(line: Line, pairs) -> Passage:
