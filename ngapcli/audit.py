@@ -72,7 +72,7 @@ DIAG_FOR = {
     "NGAP120": {"N", "F"}, "NGAP121": {"N"}, "NGAP122": {"F"}, "NGAP123": {"N", "F", "IFD", "IFI", "IK", "IKM"},
     "NGAP124": {"MAU"}, "NGAP125": {"MAU"}, "NGAP126": {"MCI"}, "NGAP127": {"MIE", "MCI"},
     "NGAP130": {"BSA", "BSB", "BSC"}, "NGAP131": {"IFI", "IFD"}, "NGAP132": {"IFI"}, "NGAP135": {"BSA", "BSB", "BSC"},
-    "NGAP136": {"AMX"}, "NGAP004": {"IK", "IKM", "IKS"},
+    "NGAP136": {"AMX"}, "NGAP004": {"IK", "IKM", "IKS"}, "NGAP139": {"BSA", "BSB", "BSC"},
     "NGAP001": set(CODES),
 }
 # those that state which reading was used where the sources disagree (rules.md)

@@ -1,7 +1,32 @@
-"""Stable diagnostic codes (ruff style): one code, one meaning, one reference.
+"""Stable diagnostic codes (ruff style): one code, one meaning, one severity, one reference.
 
-Severity: ``error`` (something typed or billed is not allowed; the amount was not billed),
-``warning`` (probably wrong, or a limit reached), ``info`` (a hint on a choice the calculator made).
+Severity policy (contract §3), one rule for every code — ``tests/test_severity.py`` checks each code:
+
+``error`` — something the tour types or bills that the NGAP does not allow at all: its amount is not billed
+  (the act stays as a line at rate 0) or it is billed as the text prescribes instead (NGAP140). Count limits
+  per passage, day, month, 12 months or programme (NGAP142, NGAP150, NGAP137, NGAP130 for a second forfait
+  of the same nurse), exclusions between acts (NGAP103, NGAP141, NGAP143, NGAP144, NGAP133), a third garde
+  period (NGAP151), a remplaçant's third titulaire (NGAP160), an act not in force or a date before every
+  known tariff (NGAP003, NGAP001), an IFI with neither forfait nor DI that day (NGAP132); in ``ngap audit``,
+  an undue item and a billed row that matches no visit (NGAP201, NGAP204). Any error makes the exit code 1:
+  a billing script sees it.
+``warning`` — an amount reduced or dropped by the ordinary working of a rule (NGAP101 third act under 11B,
+  NGAP102 the acts after the venous sample, NGAP134 an act included in the dependence forfait, NGAP114 the
+  daily IK cap, NGAP131 no IFI past the 4th dependence passage), or something billed that is probably
+  wrong (NGAP125 MAU on a forfait day, NGAP135 a forfait that does not exist yet, NGAP138 an AIS séance of
+  dependence without BSI, NGAP152, NGAP202 forgotten, NGAP203 a different amount). Exit 0; 1 with
+  ``--strict``.
+  NGAP152 (séances of a programme beyond the NGAP maximum) stays a warning: a tour does not say where a
+  programme or an episode starts, and a new programme or prescription may start one within the window
+  counted; so the séance is billed and the user is asked to check. Where the tour gives the prescription
+  (contract §5), its own count of séances refuses beyond it with an error.
+``info`` — a hint: what the calculator did not add for lack of a justification the tour could give
+  (NGAP110, NGAP112, NGAP121, NGAP122, NGAP124, NGAP126), a rule applied as the texts say it (NGAP111,
+  NGAP113, NGAP120, NGAP123), a forfait a colleague already billed that day (NGAP139), a reading chosen
+  where the sources disagree (NGAP004, NGAP127, NGAP136), tariffs checked long before the date (NGAP002).
+
+References cite official texts (NGAP article, convention, avenant, UNCAM decision, CNAM circular) or a
+section of the project's own ``docs/``; never a file the user does not have.
 """
 from __future__ import annotations
 
@@ -19,13 +44,13 @@ class Rule:
 
 _RULES = [
     # --- dates and tariff data -------------------------------------------------------------
-    Rule("NGAP001", "error", "Date antérieure aux tarifs connus", "Données tarifaires ngap",
+    Rule("NGAP001", "error", "Date antérieure aux tarifs connus", "docs/sources.md",
          "La date de la visite précède la première valeur connue des lettres clés (15/04/2009) : rien n'est facturé."),
-    Rule("NGAP002", "info", "Tarifs vérifiés avant cette date", "Données tarifaires ngap",
+    Rule("NGAP002", "info", "Tarifs vérifiés avant cette date", "docs/sources.md",
          "Les tarifs ont été vérifiés contre les textes officiels à une date antérieure de plusieurs mois : un nouvel avenant (avenant 11) a pu changer les valeurs."),
     Rule("NGAP003", "error", "Acte non en vigueur à cette date", "NGAP Titre XVI",
          "L'acte n'existait pas encore ou a été supprimé à la date de la visite : il reste en ligne à taux 0."),
-    Rule("NGAP004", "info", "Lecture incertaine retenue", "ngap research, rules.md",
+    Rule("NGAP004", "info", "Lecture incertaine retenue", "docs/lectures.md",
          "Les sources divergent sur ce point ; la lecture retenue est un paramètre de tariffs/rules.yaml."),
     # --- article 11B ---------------------------------------------------------------------------
     Rule("NGAP101", "warning", "Troisième acte et suivants non facturés", "NGAP DG art. 11B",
@@ -60,11 +85,11 @@ _RULES = [
          "La MAU ne se cumule pas avec les forfaits BSA/BSB/BSC : la caisse peut la rejeter un jour de forfait."),
     Rule("NGAP126", "info", "MCI non applicable", "NGAP DG art. 23.2",
          "La MCI est due au domicile, une fois par intervention, pour un pansement lourd et complexe ou un patient en soins palliatifs ; jamais avec le bilan de plaie."),
-    Rule("NGAP127", "info", "MIE et MCI", "NGAP DG art. 23 ; rules.md §5.3",
+    Rule("NGAP127", "info", "MIE et MCI", "NGAP DG art. 23 ; docs/lectures.md#mie-et-mci",
          "Aucun texte n'exclut le cumul MIE + MCI ; une source le conteste : la MIE est facturée."),
     # --- dependence (BSI) ----------------------------------------------------------------------------
     Rule("NGAP130", "error", "Second forfait BSI le même jour", "NGAP Titre XVI chap. I art. 12",
-         "Un seul forfait BSA/BSB/BSC par patient et par jour, quels que soient les passages et les infirmières."),
+         "Un seul forfait BSA/BSB/BSC par patient et par jour, quels que soient les passages et les infirmières : la même infirmière cote un autre niveau de forfait le même jour (deux « bsi » différents pour le patient). Gardez un seul niveau, celui du BSI en cours. Le forfait déjà facturé par une collègue est NGAP139."),
     Rule("NGAP131", "warning", "Cinquième IFI du jour", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020",
          "Au plus quatre IFI par patient et par jour : le passage suivant n'a ni IFI ni IFD."),
     Rule("NGAP132", "error", "IFI sans forfait ni bilan", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020",
@@ -75,12 +100,14 @@ _RULES = [
          "Pendant un passage de dépendance, seuls les actes de la liste AMX sont facturés en plus du forfait ; cet acte est inclus."),
     Rule("NGAP135", "warning", "Forfait BSI indisponible", "NGAP Titre XVI chap. I art. 12 ; avenants 6, 8 et 10",
          "Les forfaits BSI n'existent qu'à partir du 01/01/2020 (patients de 90 ans et plus), du 05/09/2022 (85 ans et plus), du 03/10/2023 (tous) : le passage est coté comme des soins ordinaires."),
-    Rule("NGAP136", "info", "Plusieurs actes à 50 % en dépendance", "NGAP Titre XVI chap. I art. 12 ; rules.md §6.4",
+    Rule("NGAP136", "info", "Plusieurs actes à 50 % en dépendance", "NGAP Titre XVI chap. I art. 12 ; docs/lectures.md#plusieurs-actes-amx-a-50",
          "Les sources ne disent que « 50 % » : la lecture retenue est indiquée (groupe 5 bis chacun à 50 %, sinon un seul acte à 50 %)."),
-    Rule("NGAP137", "warning", "Limite de BSI intermédiaires", "NGAP Titre XVI chap. I art. 12",
-         "Au plus deux BSI intermédiaires par période de 12 mois."),
+    Rule("NGAP137", "error", "Limite de BSI intermédiaires", "NGAP Titre XVI chap. I art. 12",
+         "Au plus deux BSI intermédiaires par période de 12 mois : le troisième n'est pas facturé (ligne à taux 0)."),
     Rule("NGAP138", "warning", "Séance AIS de dépendance sans BSI", "Convention nationale art. 5.7 ; NGAP chap. I art. 11 et 12",
          "Depuis le 01/01/2024, les séances AIS et la DSI ne servent plus à la prise en charge de la dépendance, qui passe par le BSI et les forfaits BSA/BSB/BSC : une séance facturée pour un patient sans BSI peut être rejetée."),
+    Rule("NGAP139", "info", "Forfait BSI déjà facturé par une collègue", "NGAP Titre XVI chap. I art. 12",
+         "Le forfait BSA/BSB/BSC du jour a déjà été facturé pour ce patient par une autre infirmière : ce passage de dépendance n'en porte pas un second (un seul forfait par patient et par jour) ; ses actes AMX et son IFI restent facturés."),
     # --- perfusions ------------------------------------------------------------------------------
     Rule("NGAP140", "error", "Second forfait de perfusion longue le même jour", "NGAP Titre XVI chap. II art. 3 ; circulaire CNAM CIR-9/2025",
          "Depuis le 25/06/2025, le forfait AMI 14/15 est journalier : une seconde perfusion longue le même jour est cotée AMI 4,1."),
@@ -88,20 +115,20 @@ _RULES = [
          "Le forfait arrêt et retrait (AMI 5) n'est pas cumulable avec un forfait de perfusion sous surveillance continue, qui inclut le retrait."),
     Rule("NGAP142", "error", "Trop de suppléments horaires", "NGAP Titre XVI chap. II art. 3",
          "Au plus cinq suppléments horaires de surveillance continue au-delà de la première heure."),
-    Rule("NGAP143", "error", "Forfait de perfusion en double dans la séance", "NGAP Titre XVI chap. II art. 3 ; rules.md §7",
+    Rule("NGAP143", "error", "Forfait de perfusion en double dans la séance", "NGAP Titre XVI chap. II art. 3",
          "Le forfait rémunère la perfusion, pas chaque produit : deux forfaits du même type (courte ou longue) dans une même séance ne se cumulent pas ; seul le plus fort est facturé."),
     Rule("NGAP144", "error", "Organisation de la surveillance le jour de la pose ou du retrait", "NGAP Titre XVI chap. II art. 3",
          "Le forfait journalier d'organisation de la surveillance (AMI 4) est dû les jours sans pose ni retrait : le jour où le forfait de perfusion longue ou l'arrêt-retrait est facturé, il ne l'est pas."),
     # --- limits of acts ------------------------------------------------------------------------
-    Rule("NGAP150", "warning", "Limite de l'acte dépassée", "NGAP Titre XVI",
+    Rule("NGAP150", "error", "Limite de l'acte dépassée", "NGAP Titre XVI",
          "L'acte a une limite de nombre (par passage, par jour, par mois ou par an) ; au-delà il n'est pas facturé."),
-    Rule("NGAP152", "warning", "Nombre de séances de la série dépassé", "NGAP Titre XVI ; rules.md §8",
+    Rule("NGAP152", "warning", "Nombre de séances de la série dépassé", "NGAP Titre XVI chap. I art. 6 et 10, chap. II art. 5 ter et 7",
          "L'acte est limité à un nombre de séances par programme ou par épisode (IC/BPCO 15, rééducation à l'autosondage 10, surveillance de mise en route d'un traitement 15, surveillance post-opératoire 3 de J0 à J+6) : au-delà, il faut un nouveau programme ou une nouvelle prescription. L'acte reste facturé ; vérifiez-le."),
-    Rule("NGAP151", "warning", "Garde : plus de deux périodes consécutives", "NGAP Titre XVI chap. I art. 13",
-         "Une même infirmière ne peut facturer plus de deux périodes de garde de 6 h consécutives."),
+    Rule("NGAP151", "error", "Garde : plus de deux périodes consécutives", "NGAP Titre XVI chap. I art. 13",
+         "Une même infirmière ne peut facturer plus de deux périodes de garde de 6 h consécutives : la troisième n'est pas facturée (ligne à taux 0) ; une collègue peut la prendre."),
     # --- remplacement -------------------------------------------------------------------------------
-    Rule("NGAP160", "warning", "Remplaçant pour plus de deux titulaires", "CSP R.4312-83 ; convention 2007 art. 5.2.3",
-         "Un remplaçant ne peut remplacer plus de deux infirmières en même temps."),
+    Rule("NGAP160", "error", "Remplaçant pour plus de deux titulaires", "CSP R.4312-83 ; convention 2007 art. 5.2.3",
+         "Un remplaçant ne peut remplacer plus de deux infirmières en même temps : le même jour, une troisième titulaire (« replaces ») n'est pas permise. Les actes restent comptés ; corrigez « replaces » des tournées de ce jour."),
     # --- ngap audit: billed against due ---------------------------------------------------------
     Rule("NGAP201", "error", "Indu : facturé, non dû", "article de la règle indiqué pour chaque différence",
          "Un élément facturé (acte, majoration, indemnité, forfait) n'est pas dû pour ce passage selon la NGAP : la caisse peut en réclamer le remboursement."),
@@ -109,7 +136,7 @@ _RULES = [
          "Un élément dû pour ce passage (par ex. la MAU d'une injection seule) n'a pas été facturé : c'est un manque à gagner."),
     Rule("NGAP203", "warning", "Écart : même élément, autre coefficient, taux ou valeur", "article de la règle indiqué pour chaque différence",
          "L'élément est facturé et dû, mais pas avec le même coefficient, le même taux (50 % / 100 %) ou le même montant : l'écart est la différence facturé − dû."),
-    Rule("NGAP204", "error", "Ligne facturée non rattachée", "ngap audit, --billed",
+    Rule("NGAP204", "error", "Ligne facturée non rattachée", "docs/audit.md",
          "Une ligne du CSV des cotations facturées ne correspond à aucune visite des tournées (date, patient, heure ou numéro de visite), ou à plusieurs."),
 ]
 

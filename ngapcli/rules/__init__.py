@@ -140,7 +140,9 @@ def _price_acts(p: Passage, store: TariffStore, diags: Diagnostics) -> None:
 
 
 def _forfaits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> set:
-    """One BSA/BSB/BSC per patient and day, on the first dependence passage (chap. I art. 12)."""
+    """One BSA/BSB/BSC per patient and day, on the first dependence passage (chap. I art. 12): the later
+    passages of the same nurse carry none (another level is a second forfait: NGAP130, error); those of a
+    colleague are told who billed it (NGAP139, info)."""
     days: dict = {}
     for p in chrono:
         if p.skip or not p.dependence:
@@ -148,11 +150,19 @@ def _forfaits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> 
         key = (p.patient.id, p.day)
         level = p.patient.bsi
         if key in days:
-            if days[key] != level:
+            first = days[key]
+            if first.nurse_key != p.nurse_key:
+                colleague = first.tour.nurse.name or f"la tournée {first.tour.file}"
+                other = "" if first.patient.bsi == level else f" ; cette tournée dit {level}"
+                diags.add("NGAP139", f"Forfait {first.patient.bsi} du patient {p.patient.id} le {p.day} déjà facturé "
+                          f"par {colleague} ({first.tour.file}, passage de {first.visit.time}{other}) : pas de second "
+                          "forfait, les actes AMX et l'IFI de ce passage restent facturés.", p, once=True)
+            elif first.patient.bsi != level:
                 diags.add("NGAP130", f"Second forfait BSI ({level}) pour le patient {p.patient.id} le {p.day} : "
-                          f"un seul forfait par jour, {days[key]} déjà facturé.", p, once=True)
+                          f"un seul forfait par jour, {first.patient.bsi} déjà facturé ; gardez un seul niveau "
+                          "dans « bsi ».", p, once=True)
             continue
-        days[key] = level
+        days[key] = p
         unit = store.value(level, p.day, p.tour.zone)
         p.forfait = _line(p, level, "forfait", Decimal(1), 100, Decimal(1), unit, money(unit), None,
                           store.series[level].label, "art. 12 : forfait journalier de dépendance", p.visit.line)

@@ -1,0 +1,245 @@
+"""Severity of each diagnostic code (contract §3; the policy is written at the top of ngapcli/diagnostics.py):
+``error`` for a typed or billed act the NGAP does not allow at all (exit 1), ``warning`` for an amount reduced
+by the ordinary working of a rule or something probably wrong (exit 0, 1 with --strict), ``info`` for a hint.
+A table code by code, then the real CLI on the codes whose severity changed (issue 13)."""
+from __future__ import annotations
+
+import re
+
+from conftest import lines_of, run_cli
+
+from ngapcli.diagnostics import RULES
+
+SEVERITY = {
+    # dates and tariff data
+    "NGAP001": "error",     # a date before every known tariff: nothing can be billed
+    "NGAP002": "info",      # tariffs checked long before the date: a hint to check
+    "NGAP003": "error",     # an act not in force that day
+    "NGAP004": "info",      # a reading chosen where the sources disagree
+    # article 11B
+    "NGAP101": "warning",   # third act under 11B: the ordinary working of the rule
+    "NGAP102": "warning",   # the acts after the venous sample, as 11B and its derogation read together
+    "NGAP103": "error",     # an exclusion between acts
+    # travel
+    "NGAP110": "info", "NGAP111": "info", "NGAP112": "info", "NGAP113": "info",
+    "NGAP114": "warning",   # the daily IK cap reduces the amount
+    # majorations
+    "NGAP120": "info", "NGAP121": "info", "NGAP122": "info", "NGAP123": "info", "NGAP124": "info",
+    "NGAP125": "warning",   # MAU billed on a forfait day: probably rejected
+    "NGAP126": "info", "NGAP127": "info",
+    # dependence
+    "NGAP130": "error",     # a second forfait of the same nurse
+    "NGAP131": "warning",   # no IFI past the 4th dependence passage of the day
+    "NGAP132": "error",     # an IFI with neither forfait nor DI
+    "NGAP133": "error",     # an AIS séance for a BSI patient
+    "NGAP134": "warning",   # an act included in the dependence forfait
+    "NGAP135": "warning",   # a forfait that does not exist yet at that date: priced as ordinary care
+    "NGAP136": "info",
+    "NGAP137": "error",     # a third BSI intermédiaire in 12 months
+    "NGAP138": "warning",   # an AIS séance of dependence without BSI: billed, probably rejected
+    "NGAP139": "info",      # the day's forfait already billed by a colleague
+    # perfusions
+    "NGAP140": "error", "NGAP141": "error", "NGAP142": "error", "NGAP143": "error", "NGAP144": "error",
+    # count limits
+    "NGAP150": "error",     # per passage, day, month, 12 months
+    "NGAP151": "error",     # a third garde period
+    "NGAP152": "warning",   # séances beyond the programme's maximum while its start is unknown
+    "NGAP160": "error",     # a remplaçant's third titulaire
+    # ngap audit
+    "NGAP201": "error", "NGAP202": "warning", "NGAP203": "warning", "NGAP204": "error",
+}
+
+
+def test_every_code_has_the_severity_of_the_policy():
+    assert set(RULES) == set(SEVERITY), "a new code needs its row here, after the policy of diagnostics.py"
+    wrong = {code: (rule.severity, SEVERITY[code]) for code, rule in RULES.items() if rule.severity != SEVERITY[code]}
+    assert wrong == {}
+
+
+def test_the_policy_names_every_code_that_is_an_error():
+    """The policy at the top of diagnostics.py says which codes are errors; it must not drift from the table."""
+    import ngapcli.diagnostics as module
+
+    policy = module.__doc__.split("``warning``")[0]
+    assert {c for c in re.findall(r"NGAP\d{3}", policy)} == {c for c, s in SEVERITY.items() if s == "error"}
+
+
+def test_no_reference_points_outside_the_project():
+    for rule in RULES.values():
+        for bad in ("rules.md", "catalog.md", "research", "Données tarifaires ngap", "shared/"):
+            assert bad not in rule.reference and bad not in rule.explanation, (rule.code, bad)
+        assert rule.reference.strip()
+
+
+# -- the real CLI: exit code and severity in the JSON ------------------------------------------------------
+
+def priced(*paths, extra=()):
+    r = run_cli("price", *paths, "--format", "json", *extra)
+    assert "Traceback" not in r.stdout + r.stderr
+    return r
+
+
+def found(r, code) -> list[dict]:
+    return [w for w in r.json["warnings"] if w["code"] == code]
+
+
+def test_fifth_dialysis_seance_of_a_day_is_an_error(tour):
+    path = tour("""\
+        date: 2025-03-10
+        nurse: {name: Claire Martin}
+        patients:
+          - id: P1
+            visits:
+              - {time: "08:00", acts: [dialyse_peritoneale_seance]}
+              - {time: "10:00", acts: [dialyse_peritoneale_seance]}
+              - {time: "14:00", acts: [dialyse_peritoneale_seance]}
+              - {time: "17:00", acts: [dialyse_peritoneale_seance]}
+              - {time: "18:30", acts: [dialyse_peritoneale_seance]}
+        """)
+    r = priced(path)
+    assert r.exit_code == 1
+    assert [w["severity"] for w in found(r, "NGAP150")] == ["error"]
+    # 4 × (AMI 4 12.60 + IFD 2.75) = 61.40; the 5th séance at rate 0, no IFD for it
+    assert [l["amount"] for l in lines_of(r.json, act="dialyse_peritoneale_seance")] == ["12.60"] * 4 + ["0.00"]
+    assert r.json["totals"]["amount"] == "61.40"
+
+
+def test_second_wound_assessment_within_a_year_is_an_error(tour):
+    path = tour("""\
+        date: 2025-03-10
+        patients:
+          - id: P1
+            visits:
+              - {time: "10:00", acts: [bilan_plaie_initial]}
+              - {time: "10:00", date: 2025-11-10, acts: [bilan_plaie_initial]}
+              - {time: "10:00", date: 2026-03-10, acts: [bilan_plaie_initial]}
+        """)
+    r = priced(path)
+    assert r.exit_code == 1
+    w = found(r, "NGAP150")
+    assert [(x["severity"], x["date"]) for x in w] == [("error", "2025-11-10")]
+    # AMI 11 34.65 + IFD 2.75, twice; the one of November is refused
+    assert [l["amount"] for l in lines_of(r.json, act="bilan_plaie_initial")] == ["34.65", "0.00", "34.65"]
+    assert r.json["totals"]["amount"] == "74.80"
+
+
+def test_third_intermediate_bsi_in_twelve_months_is_an_error(tour):
+    path = tour("""\
+        date: 2025-01-10
+        patients:
+          - id: B1
+            age: 90
+            visits:
+              - {time: "10:00", acts: [bsi_intermediaire]}
+              - {time: "10:00", date: 2025-05-10, acts: [bsi_intermediaire]}
+              - {time: "10:00", date: 2025-09-10, acts: [bsi_intermediaire]}
+        """)
+    r = priced(path)
+    assert r.exit_code == 1
+    assert [(w["severity"], w["date"]) for w in found(r, "NGAP137")] == [("error", "2025-09-10")]
+    assert [l["amount"] for l in lines_of(r.json, act="bsi_intermediaire")] == ["12.00", "12.00", "0.00"]
+
+
+def test_third_consecutive_garde_period_is_an_error(tour):
+    path = tour("""\
+        date: 2025-03-10
+        patients:
+          - id: G1
+            visits:
+              - {time: "08:00", acts: [garde_domicile_jour]}
+              - {time: "14:00", acts: [garde_domicile_jour]}
+              - {time: "20:00", acts: [garde_domicile_nuit]}
+        """)
+    r = priced(path)
+    assert r.exit_code == 1
+    assert [(w["severity"], w["time"]) for w in found(r, "NGAP151")] == [("error", "20:00")]
+    assert [l["amount"] for l in lines_of(r.json, kind="act")] == ["34.45", "34.45", "0.00"]
+
+
+REPLACING = """\
+date: 2026-01-12
+nurse: {{name: Zoé Remy, replaces: {who}}}
+patients:
+  - id: {pid}
+    age: 60
+    visits: [{{time: "{time}", acts: [injection_sc]}}]
+"""
+
+
+def test_remplacant_for_a_third_titulaire_is_an_error(tour):
+    paths = [tour(REPLACING.format(who=who, pid=pid, time=time))
+             for who, pid, time in (("Anne A", "Z1", "08:00"), ("Bruno B", "Z2", "09:00"), ("Chloé C", "Z3", "10:00"))]
+    two = priced(*paths[:2])
+    assert two.exit_code == 0 and not found(two, "NGAP160")
+    r = priced(*paths)
+    assert r.exit_code == 1
+    w = found(r, "NGAP160")
+    assert [(x["severity"], x["file"], x["date"]) for x in w] == [("error", str(paths[2]), "2026-01-12")]
+    # the acts stay counted: 3 × (AMI 1 3.15 + MAU 1.35 + IFD 2.75) = 21.75
+    assert r.json["totals"]["amount"] == "21.75"
+
+
+BSI = """\
+date: 2025-03-10
+nurse: {{name: {nurse}}}
+patients:
+  - id: P1
+    age: 86
+    bsi: {level}
+    visits:
+      - time: "{time}"
+        acts: [injection_sc]
+"""
+
+
+def test_forfait_billed_by_a_colleague_is_an_info_naming_her(tour):
+    morning = tour(BSI.format(nurse="Claire Martin", level="BSB", time="08:30"))
+    evening = tour(BSI.format(nurse="Julie Petit", level="BSB", time="18:00"))
+    r = priced(morning, evening)
+    assert r.exit_code == 0
+    assert [w["code"] for w in r.json["warnings"]] == ["NGAP139"]
+    w = found(r, "NGAP139")[0]
+    assert (w["severity"], w["file"], w["time"]) == ("info", str(evening), "18:00")
+    assert "déjà facturé par Claire Martin" in w["message"] and "08:30" in w["message"]
+    # one BSB 18.20 a day; each passage AMX 0.5 1.58 + IFI 2.75: 18.20 + 2 × 4.33 = 26.86
+    assert [(l["nurse"], l["amount"]) for l in lines_of(r.json, code="BSB")] == [("Claire Martin", "18.20")]
+    assert r.json["totals"]["amount"] == "26.86"
+    assert priced(morning, evening, extra=["--strict"]).exit_code == 0   # an info fails nothing
+
+
+def test_forfait_of_another_level_by_a_colleague_is_still_an_info(tour):
+    morning = tour(BSI.format(nurse="Claire Martin", level="BSB", time="08:30"))
+    evening = tour(BSI.format(nurse="Julie Petit", level="BSC", time="18:00"))
+    r = priced(morning, evening)
+    assert r.exit_code == 0 and [w["code"] for w in r.json["warnings"]] == ["NGAP139"]
+    assert "cette tournée dit BSC" in r.json["warnings"][0]["message"]
+    assert r.json["totals"]["amount"] == "26.86"
+
+
+def test_second_forfait_of_the_same_nurse_is_an_error(tour):
+    morning = tour(BSI.format(nurse="Claire Martin", level="BSB", time="08:30"))
+    evening = tour(BSI.format(nurse="Claire Martin", level="BSC", time="18:00"))
+    r = priced(morning, evening)
+    assert r.exit_code == 1
+    assert [(w["code"], w["severity"]) for w in r.json["warnings"]] == [("NGAP130", "error")]
+    assert [l["amount"] for l in lines_of(r.json, kind="forfait")] == ["18.20"]
+    # the same level twice the same day by the same nurse is one forfait, nothing to say
+    again = priced(morning, tour(BSI.format(nurse="Claire Martin", level="BSB", time="18:00")))
+    assert again.exit_code == 0 and again.json["warnings"] == []
+
+
+def test_seances_beyond_a_programme_stay_a_warning(tour):
+    visits = "".join(f'      - {{time: "10:00", date: 2025-03-{d:02d}, place: office, acts: [seance_surveillance_ic_bpco]}}\n'
+                     for d in range(1, 17))
+    path = tour("date: 2025-03-01\npatients:\n  - id: P1\n    visits:\n" + visits)
+    r = priced(path)
+    assert r.exit_code == 0
+    assert [w["severity"] for w in found(r, "NGAP152")] == ["warning"]
+    assert [l["amount"] for l in lines_of(r.json, act="seance_surveillance_ic_bpco")] == ["18.27"] * 16
+    assert priced(path, extra=["--strict"]).exit_code == 1
+
+
+def test_explain_gives_the_new_severities():
+    assert run_cli("explain", "NGAP150").stdout.startswith("NGAP150 (erreur)")
+    assert run_cli("explain", "NGAP139").stdout.startswith("NGAP139 (info)")
+    assert run_cli("explain", "NGAP152").stdout.startswith("NGAP152 (alerte)")
