@@ -89,6 +89,13 @@ def _price_files(files: List[str], tariffs: Optional[Path]):
     return tours, price_tours(tours, store)
 
 
+def _diagnostics_to_stderr(diagnostics) -> None:
+    """JSON and CSV keep stdout pure data: the diagnostics also go to stderr, one line each (contract §3)."""
+    from ngapcli.output import diagnostics_to_stderr
+
+    diagnostics_to_stderr(diagnostics)
+
+
 def _exit_code(result, strict: bool) -> int:
     if result.has_errors or (strict and result.has_warnings):
         return 1
@@ -115,6 +122,7 @@ def price(
             data.write_json(data.price_document(result, tours), sys.stdout)
         else:
             data.write_csv([l.as_dict() for l in result.lines], sys.stdout)
+        _diagnostics_to_stderr(result.diagnostics)
     raise typer.Exit(_exit_code(result, strict))
 
 
@@ -144,6 +152,8 @@ def check(
 
         cols = ["code", "severity", "file", "line", "patient", "date", "time", "message", "reference"]
         data.write_csv([d.as_dict() for d in result.diagnostics], sys.stdout, cols)
+    if format is not Format.table:
+        _diagnostics_to_stderr(result.diagnostics)
     raise typer.Exit(_exit_code(result, strict))
 
 
@@ -283,6 +293,7 @@ def audit(
             data.write_json(out.audit_document(result), sys.stdout)
         else:
             data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
+        _diagnostics_to_stderr(result.diagnostics)
     raise typer.Exit(result.exit_code(strict))
 
 
@@ -378,6 +389,7 @@ def report(
         else:
             rows, columns = rep.csv_table(doc)
             data.write_csv(rows, sys.stdout, columns)
+        _diagnostics_to_stderr(doc["warnings"])
     if result.skipped:
         raise typer.Exit(2)
     raise typer.Exit(1 if result.has_errors or (strict and result.has_warnings) else 0)
@@ -436,6 +448,9 @@ def main() -> None:
     """The console entry point: runs the command and ends the process (see _end)."""
     from typer._click import exceptions as click_errors
 
+    from ngapcli.output import pipe_safe
+
+    pipe_safe()
     try:
         # not standalone: click's usage errors come back here to be said in French (ngapcli/usage.py)
         _end(_app_for(sys.argv[1:])(standalone_mode=False, prog_name="ngap"))

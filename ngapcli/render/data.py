@@ -108,10 +108,57 @@ def _write(value, write, newline: str) -> None:
         write(_ENCODE(value))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    """« -1.35 », « 4.73 », « +2 »: a number a spreadsheet reads as a number, never as a formula."""
+    body = text[1:] if text[:1] in "+-" else text
+    whole, _, cents = body.partition(".")
+    return whole.isdigit() and whole.isascii() and (not cents or (cents.isdigit() and cents.isascii()))
+
+
+def safe_cell(value):
+    """A CSV cell that a spreadsheet will not run (OWASP « CSV injection »): a text starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``; numbers, negative ones included,
+    are left as they are."""
+    if value is None:
+        return ""
+    if type(value) is str and value.startswith(_FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
 def write_csv(rows: list[dict], out: TextIO, columns: list[str] = CSV_COLUMNS) -> None:
     import csv
 
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    # a carriage return inside a text is not quoted by the minimal quoting when lines end with \n: such a
+    # row (a hostile id) is written with every cell quoted, so that it reads back as one row
+    quoted = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+        cells = {k: safe_cell(row.get(k)) for k in columns}
+        if any(type(v) is str and "\r" in v for v in cells.values()):
+            quoted.writerow(cells)
+        else:
+            writer.writerow(cells)
+
+
+def diagnostic_line(d) -> str:
+    """One line on the error output for each diagnostic of a JSON or CSV run (contract §3):
+    ``file:line: CODE severity message``. ``d`` is a Diagnostic or its dict."""
+    get = d.get if isinstance(d, dict) else lambda k: getattr(d, k)
+    where = get("file") or "ngap"
+    if get("line"):
+        where = f"{where}:{get('line')}"
+    message = " ".join(str(get("message")).split())   # one line, whatever the message holds
+    return f"{where}: {get('code')} {get('severity')} {message}\n"
+
+
+def write_diagnostics(diagnostics, err: TextIO) -> None:
+    """The diagnostics on the error output, one line each (stdout stays pure data)."""
+    write = err.write
+    for d in diagnostics:
+        write(diagnostic_line(d))
