@@ -6,6 +6,13 @@ quarter of a cold start. The built store is pickled in the user's cache folder (
 their folder, the source of the code that builds them and the Python version: any change to a tariff
 file or to that code is a miss, never a stale hit. ``NGAP_CACHE_DIR=off`` (or empty) disables the cache.
 A cache that cannot be read or written is ignored: the data is then built as if there were none.
+
+Unpickling runs whatever code the file asks for, so an entry is loaded only from a folder and a file that no
+one else could have written: both owned by the current user, with no write bit for group or others (checked
+on the open file itself, with ``fstat``). A cache folder that fails the check (``NGAP_CACHE_DIR=/tmp`` or any
+shared folder) is neither read nor written: every start builds the store, as without a cache. A format
+that cannot run code (JSON, marshal) would need the store rebuilt object by object at each start, the cost
+the cache exists to avoid; the checks cost two ``stat`` calls.
 """
 from __future__ import annotations
 
@@ -50,12 +57,26 @@ def key(kind: str, where: Path, files: list[Path]) -> str:
     return f"{kind}-{h.hexdigest()}"
 
 
+_UID = os.getuid() if hasattr(os, "getuid") else None
+
+
+def trusted(st: os.stat_result) -> bool:
+    """Owned by the current user and writable by no one else (group and others)."""
+    if _UID is None:  # pragma: no cover - no POSIX owners (Windows): the user's own profile folder
+        return True
+    return st.st_uid == _UID and not st.st_mode & 0o022
+
+
 def get(name: str):
     base = folder()
     if base is None:
         return None
     try:
+        if not trusted(os.stat(base)):
+            return None
         with open(base / f"{name}.pickle", "rb") as fh:
+            if not trusted(os.fstat(fh.fileno())):
+                return None
             return load(fh)
     except Exception:  # noqa: BLE001 - a missing, partial or foreign cache entry is a miss
         return None
@@ -69,6 +90,8 @@ def put(name: str, value) -> None:
 
     try:
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not trusted(os.stat(base)):   # a shared folder: an entry written there would never be read
+            return
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
