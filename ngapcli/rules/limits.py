@@ -169,8 +169,6 @@ def _period_limits(p: Passage, i: Item, history: dict, diags: Diagnostics) -> No
     past.append(p.day)
 
 
-
-
 def remplacements(tours: list[Tour], diags: Diagnostics) -> None:
     """A remplaçant replaces at most two titulaires at a time (CSP R.4312-83; convention art. 5.2.3)."""
     days: dict = defaultdict(dict)
@@ -183,4 +181,5 @@ def remplacements(tours: list[Tour], diags: Diagnostics) -> None:
         if len(titulaires) > 2:
             file, line = list(titulaires.values())[2]
             diags.add("NGAP160", f"{who} remplace {len(titulaires)} titulaires le {day} ({', '.join(titulaires)}) : "
-                      "au plus deux à la fois.", line=line, file=file, day=day)
+                      "au plus deux à la fois (CSP R.4312-83) ; corrigez « replaces » des tournées de ce jour.",
+                      line=line, file=file, day=day)
