@@ -112,9 +112,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _is_number(text: str) -> bool:
-    """« -1.35 », « 4.73 », « +2 »: a number a spreadsheet reads as a number, never as a formula."""
+    """« -1.35 », « -1,35 », « 4.73 », « +2 »: a number a spreadsheet reads as a number, never as a formula."""
     body = text[1:] if text[:1] in "+-" else text
-    whole, _, cents = body.partition(".")
+    whole, _, cents = body.replace(",", ".", 1).partition(".")
     return whole.isdigit() and whole.isascii() and (not cents or (cents.isdigit() and cents.isascii()))
 
 
