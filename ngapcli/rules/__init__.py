@@ -23,6 +23,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
     diags = Diagnostics()
     passages = _passages(tours, store, diags)
     chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
+    # prescriptions (contract §5) are checked here, before the count limits of the NGAP
     limits.count_limits(chrono, store, diags)
     limits.organisation_days(chrono, diags)
     for p in passages:

@@ -8,8 +8,9 @@ severity policy in ``ngapcli/diagnostics.py``); the séances of a programme beyo
 billed with a warning (NGAP152), the programme's start being unknown.
 
 Prescriptions (contract §5: an act without a covering prescription, ``seances: N``, ``per_day: k``) are
-count limits too: their checks belong in this module, called from :func:`count_limits` at the place marked
-« prescriptions », so that they see the acts in the same chronological order and before the others.
+count limits too: their check runs on the same chronological passages just before :func:`count_limits`
+(the place is marked in the pipeline and in the loop below), so that an act refused for lack of a
+prescription is not counted against the NGAP's own limits.
 """
 from __future__ import annotations
 
