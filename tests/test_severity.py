@@ -250,3 +250,16 @@ def test_explain_gives_the_new_severities():
     assert run_cli("explain", "NGAP150").stdout.startswith("NGAP150 (erreur)")
     assert run_cli("explain", "NGAP139").stdout.startswith("NGAP139 (info)")
     assert run_cli("explain", "NGAP152").stdout.startswith("NGAP152 (alerte)")
+
+
+def test_audit_explains_a_forfait_billed_twice_with_the_colleague(tour):
+    """The evening nurse also bills the BSB: an indu, explained by NGAP139 (who billed it first)."""
+    billed = BSI + '        billed: "BSB + AMX 0,5 + IFI"\n'
+    morning = tour(billed.format(nurse="Claire Martin", level="BSB", time="08:30"))
+    evening = tour(billed.format(nurse="Julie Petit", level="BSB", time="18:00"))
+    r = run_cli("audit", morning, evening, "--format", "json")
+    assert r.exit_code == 1
+    [d] = r.json["differences"]
+    assert (d["kind"], d["item"], d["amount"], d["patient"], d["nurse"]) == ("indu", "BSB", "18.20", "P1", "Julie Petit")
+    assert "déjà facturé par Claire Martin" in d["message"]
+    assert r.json["totals"]["billed"] == "45.06" and r.json["totals"]["due"] == "26.86"
