@@ -82,8 +82,8 @@ def test_json_and_csv_runs_give_the_diagnostics_on_stderr(tour):
               - {time: "10:00", acts: [bilan_plaie_initial]}
               - {time: "10:00", date: 2025-11-10, acts: [bilan_plaie_initial]}
         """)
-    expected = (f"{path}:6: NGAP150 error « bilan_plaie_initial » non facturé : au plus 1 par 12 mois et par patient "
-                "(déjà le 2025-03-10).\n")
+    expected = (f"{path}:6: NGAP150 error « bilan_plaie_initial » non facturé : au plus 1 par 12 mois et par "
+                "patient (déjà le 2025-03-10).\n")
     for fmt in ("csv", "json"):
         r = run_cli("price", path, "--format", fmt)
         assert r.exit_code == 1 and r.stderr == expected, fmt

@@ -236,8 +236,8 @@ def test_second_forfait_of_the_same_nurse_is_an_error(tour):
 
 
 def test_seances_beyond_a_programme_stay_a_warning(tour):
-    visits = "".join(f'      - {{time: "10:00", date: 2025-03-{d:02d}, place: office, acts: [seance_surveillance_ic_bpco]}}\n'
-                     for d in range(1, 17))
+    line = '      - {{time: "10:00", date: 2025-03-{:02d}, place: office, acts: [seance_surveillance_ic_bpco]}}\n'
+    visits = "".join(line.format(d) for d in range(1, 17))
     path = tour("date: 2025-03-01\npatients:\n  - id: P1\n    visits:\n" + visits)
     r = priced(path)
     assert r.exit_code == 0
@@ -260,6 +260,7 @@ def test_audit_explains_a_forfait_billed_twice_with_the_colleague(tour):
     r = run_cli("audit", morning, evening, "--format", "json")
     assert r.exit_code == 1
     [d] = r.json["differences"]
-    assert (d["kind"], d["item"], d["amount"], d["patient"], d["nurse"]) == ("indu", "BSB", "18.20", "P1", "Julie Petit")
+    assert (d["kind"], d["item"], d["amount"], d["patient"], d["nurse"]) == (
+        "indu", "BSB", "18.20", "P1", "Julie Petit")
     assert "déjà facturé par Claire Martin" in d["message"]
     assert r.json["totals"]["billed"] == "45.06" and r.json["totals"]["due"] == "26.86"
