@@ -46,7 +46,7 @@ _RULES = [
     # --- dates and tariff data -------------------------------------------------------------
     Rule("NGAP001", "error", "Date antérieure aux tarifs connus", "docs/sources.md",
          "La date de la visite précède la première valeur connue des lettres clés (15/04/2009) : rien n'est facturé."),
-    Rule("NGAP002", "info", "Tarifs vérifiés avant cette date", "docs/sources.md",
+    Rule("NGAP002", "info", "Tarifs vérifiés avant cette date", "docs/tarifs.md",
          "Les tarifs ont été vérifiés contre les textes officiels à une date antérieure de plusieurs mois : un nouvel avenant (avenant 11) a pu changer les valeurs."),
     Rule("NGAP003", "error", "Acte non en vigueur à cette date", "NGAP Titre XVI",
          "L'acte n'existait pas encore ou a été supprimé à la date de la visite : il reste en ligne à taux 0."),
