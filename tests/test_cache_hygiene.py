@@ -107,3 +107,17 @@ def test_the_private_cache_is_still_used(tmp_path):
     assert oct(folder.stat().st_mode & 0o777) == "0o700" and oct(entry.stat().st_mode & 0o777) == "0o600"
     assert cache.trusted(folder.stat()) and cache.trusted(entry.stat())
     assert total(ngap("price", EXAMPLE, "--format", "json", cache_dir=folder)) == expected
+
+
+def test_get_and_put_refuse_shared_places_in_process(tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    monkeypatch.setenv(cache.ENV, str(folder))
+    cache.put("x", {"a": 1})
+    assert cache.get("x") == {"a": 1}
+    os.chmod(folder / "x.pickle", 0o646)             # writable by others: not read
+    assert cache.get("x") is None
+    os.chmod(folder / "x.pickle", 0o600)
+    os.chmod(folder, 0o770)                          # a folder the group can write: neither read nor written
+    assert cache.get("x") is None
+    cache.put("y", {"b": 2})
+    assert sorted(p.name for p in folder.iterdir()) == ["x.pickle"]

@@ -143,3 +143,37 @@ def test_closed_pipe_through_a_shell_pipeline(tmp_path):
     assert r.stdout.splitlines() == ["file,nurse,date,patient,visit,time,kind,code,coefficient,rate,quantity,"
                                      "unit_value,amount,act,label,rule,amo", "status=0"]
     assert r.stderr == ""
+
+
+def test_pipe_safe_stream_drops_what_a_closed_pipe_would_refuse(monkeypatch):
+    """In process: the writer of a pipe whose reader is gone keeps working, into the null device."""
+    from ngapcli import output
+
+    read_end, write_end = os.pipe()
+    stream = os.fdopen(write_end, "w", encoding="utf-8")
+    safe = output.PipeSafe(stream)
+    safe.write("première ligne\n")
+    safe.flush()
+    assert os.read(read_end, 100) == "première ligne\n".encode()
+    os.close(read_end)                                  # `head -1` has read its line and gone
+    safe.write("deuxième ligne\n")                       # kept in the buffer...
+    safe.flush()                                          # ...the flush hits the closed pipe
+    assert safe.closed_pipe and safe.encoding == "utf-8" and not safe.isatty()
+    assert safe.write("x" * 100_000) == 100_000
+    safe.write("encore\n")
+    safe.flush()                                          # now into the null device, no error
+    stream.close()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w", encoding="utf-8") as stream:
+        safe = output.PipeSafe(stream)
+        assert safe.write("x" * 100_000) == 100_000      # more than the buffer: the write itself hits the pipe
+        assert safe.closed_pipe
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    output.pipe_safe()
+    output.pipe_safe()                                    # once: not wrapped twice
+    assert isinstance(sys.stdout, output.PipeSafe) and not isinstance(sys.stdout._stream, output.PipeSafe)
+    output.diagnostics_to_stderr([{"code": "NGAP150", "severity": "error", "file": "t.yaml", "line": 3,
+                                   "message": "refusé"}])
+    assert sys.stderr.getvalue() == "t.yaml:3: NGAP150 error refusé\n"
