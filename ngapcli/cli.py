@@ -211,8 +211,14 @@ def tariffs(
                              "guyane, reunion, mayotte."),
     format: Format = FormatOpt,
     tariffs: Optional[Path] = TariffsOpt,
+    diff: bool = typer.Option(False, "--diff", help="Avec --tariffs DOSSIER : ce que ce dossier (une surcouche "
+                              "ou un dossier complet) change aux tarifs fournis, clé par clé et date par date."),
 ):
-    """Valeurs en vigueur des lettres clés, forfaits, majorations et indemnités."""
+    """Valeurs en vigueur des lettres clés, forfaits, majorations et indemnités, et jusqu'à quand elles sont vérifiées."""
+    from ngapcli.render import tariffs as out
+
+    if diff:
+        _tariffs_diff(tariffs, format)
     try:
         store = _store(tariffs)
         day = _parse_date(on) if on else date.today()
@@ -223,37 +229,47 @@ def tariffs(
             raise UsageError(f"zone « {zone} » inconnue ; zones : {', '.join(store.zones)}")
     except (InputError, UsageError) as exc:
         raise fail(exc)
-    rows = []
-    for key, s in store.series.items():
-        value = store.value(key, day, zone)
-        rows.append({"key": key, "code": s.code, "label": s.label, "value": None if value is None else str(value),
-                     "note": s.uncertain or ""})
-    meta = {"date": day.isoformat(), "zone": zone, "checked_on": store.checked_on.isoformat(),
-            "directory": str(store.directory)}
+    rows = out.values_rows(store, day, zone)
     if format is Format.json:
         from ngapcli.render import data
 
-        data.write_json({"ngap_version": __version__, **meta, "values": rows}, sys.stdout)
+        data.write_json({"ngap_version": __version__, **out.meta(store, day, zone), "values": rows}, sys.stdout)
     elif format is Format.csv:
         from ngapcli.render import data
 
         data.write_csv(rows, sys.stdout, ["key", "code", "label", "value", "note"])
     else:
-        from rich.table import Table
-
-        from ngapcli.render import fr
-
-        table = Table(title=f"Valeurs au {day} — {store.zones[zone]['label']}", title_justify="left",
-                      caption=f"Tarifs vérifiés contre les textes officiels le {store.checked_on}",
-                      caption_justify="left")
-        table.add_column("Code")
-        table.add_column("Valeur", justify="right")
-        table.add_column("Libellé", overflow="fold")
-        for r in rows:
-            table.add_row(r["code"], fr(r["value"]) + " €" if r["value"] else "[dim]—[/dim]",
-                          r["label"] + (f" [dim]({r['note']})[/dim]" if r["note"] else ""))
-        _console().print(table)
+        out.render_values(store, rows, day, zone, _console())
     raise typer.Exit(0)
+
+
+def _tariffs_diff(tariffs: Optional[Path], format: Format) -> None:
+    from ngapcli.render import tariffs as out
+    from ngapcli.tariffdiff import changes
+    from ngapcli.tariffs import TariffStore
+
+    try:
+        if tariffs is None:
+            raise UsageError("--diff compare un dossier de tarifs aux tarifs fournis : donnez-le avec --tariffs "
+                             "DOSSIER")
+        rows = changes(*TariffStore.layers(tariffs))
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    from ngapcli.render import data
+
+    if format is Format.json:
+        data.write_json({"ngap_version": __version__, **out.diff_document(tariffs, rows)}, sys.stdout)
+    elif format is Format.csv:
+        data.write_csv([{**r, "shipped": _cell(r["shipped"]), "overlay": _cell(r["overlay"])} for r in rows],
+                       sys.stdout, out.DIFF_COLUMNS)
+    else:
+        out.render_diff(tariffs, rows, _console())
+    raise typer.Exit(0)
+
+
+def _cell(value) -> str:
+    return "" if value is None else value if isinstance(value, str) else __import__("json").dumps(value,
+                                                                                             ensure_ascii=False)
 
 
 @app.command()

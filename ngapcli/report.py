@@ -49,6 +49,7 @@ RETRO_BASES = ("fees", "fees_without_ik")
 IK_CODES = frozenset({"IK", "IKM", "IKS"})
 YAML_SUFFIXES = (".yaml", ".yml")
 TARIFF_MARKERS = frozenset({"values.yaml", "acts.yaml"})
+OVERLAY_MARKER = "overlay.yaml"            # a tariff overlay (ngapcli/overlay.py), also skipped in a walk
 NO_NAME = "(sans nom)"
 
 
@@ -112,12 +113,23 @@ class Franchise:
     exempt_coverage: frozenset[str]
 
     @classmethod
-    def load(cls, directory: Path) -> "Franchise":
+    def of(cls, store) -> "Franchise":
+        """The franchise of a tariff store: its folder's, or for an overlay (ngapcli/overlay.py) the shipped
+        one with the overlay's changes."""
+        overlay = getattr(store, "overlay", None)
+        if overlay is None:
+            return cls.load(store.directory)
+        if overlay.franchise is None:
+            return cls.load(overlay.base)
+        return cls.load(overlay.directory, overlay.franchise)
+
+    @classmethod
+    def load(cls, directory: Path, raw: dict | None = None) -> "Franchise":
         from ngapcli.yamlnodes import load_plain
 
         path = Path(directory) / "franchise.yaml"
         try:
-            raw = load_plain(path)
+            raw = load_plain(path) if raw is None else raw
         except FileNotFoundError:
             raise InputError("fichier de tarifs manquant : franchise.yaml (franchise médicale, lue par "
                              "« ngap report » ; copiez celui du dossier tariffs/ fourni)", str(path)) from None
@@ -173,8 +185,8 @@ def collect(paths: list[str], stdin=None) -> tuple[list[Source], list[FileStatus
     """The files to read, in order (folders walked recursively, sorted), one status per path, and notes.
 
     A path that cannot be read or a folder without tour files is a `skipped` status, not an error:
-    the other files still count. A tariff folder met in a walk (values.yaml and acts.yaml, such as
-    examples/avenant11_proposal) is not read as tours: a note says so.
+    the other files still count. A tariff folder met in a walk (values.yaml and acts.yaml, or an
+    overlay.yaml such as examples/avenant11_proposal) is not read as tours: a note says so.
     """
     from ngapcli.tourfile import read_source
 
@@ -216,7 +228,7 @@ def _walk(folder: Path, notes: list[str]) -> list[str]:
     found = []
     for root, dirs, files in os.walk(folder):           # symbolic links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        if TARIFF_MARKERS <= set(files):
+        if TARIFF_MARKERS <= set(files) or OVERLAY_MARKER in files:
             notes.append(f"Dossier de tarifs ignoré (ce ne sont pas des tournées) : {root}")
             dirs[:] = []
             continue
@@ -704,7 +716,7 @@ def run(paths: list[str], store, options: Options, compare_store=None, compare_d
     from ngapcli.rules import price
 
     progress = progress or Progress()
-    franchise = Franchise.load(store.directory)
+    franchise = Franchise.of(store)
     sources, statuses, notes = collect(paths, stdin)
     agg = Aggregator(options, franchise)
     agg.notes.extend(notes)

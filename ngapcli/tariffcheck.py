@@ -55,6 +55,8 @@ def check_tariffs(folder, raw: dict) -> None:
     for key in ("checked_on", "first_date"):
         c.day(values.get(key), key)
     c.amount(values.get("stale_after_days", 90), "stale_after_days")
+    if values.get("pending") is not None and not isinstance(values["pending"], str):
+        raise c.fail("pending", "un texte est attendu (ce qui peut changer les valeurs), ou rien")
     series = c.mapping(values.get("values"), "values")
     for key in REQUIRED_SERIES:
         if key not in series:

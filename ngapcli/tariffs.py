@@ -18,6 +18,8 @@ from ngapcli.yamlnodes import load_plain
 
 FILES = ("values.yaml", "acts.yaml", "zones.yaml", "rules.yaml")
 HOLIDAYS = "holidays.yaml"   # optional: precomputed public holidays (scripts/holidays_table.py)
+FRANCHISE = "franchise.yaml"  # read by `ngap report` only (ngapcli/report.py)
+OVERLAY = "overlay.yaml"      # marks a folder that holds only what changes (ngapcli/overlay.py)
 
 
 def default_dir() -> Path:
@@ -87,6 +89,8 @@ class TariffStore:
     checked_on: date
     first_date: date
     stale_after_days: int
+    pending: str | None = None     # what may change the values soon (values.yaml `pending`)
+    overlay: object = None         # ngapcli.overlay.Overlay when the folder is an overlay
     _holidays: dict = field(default_factory=dict)
     _values: dict = field(default_factory=dict)  # (key, day, zone) → value: many lookups, few distinct
     holiday_table: dict = field(default_factory=dict)  # holidays.yaml, read as is; see is_holiday
@@ -94,29 +98,42 @@ class TariffStore:
     # -- loading ---------------------------------------------------------------------------
     @classmethod
     def load(cls, directory: str | Path | None = None) -> "TariffStore":
+        """The shipped tariffs, a full tariff folder, or an overlay laid on the shipped tariffs (a folder
+        with an ``overlay.yaml``: ngapcli/overlay.py)."""
         path = Path(directory) if directory else default_dir()
         if not path.is_dir():
             raise InputError("dossier de tarifs introuvable", str(path))
         from ngapcli import cache  # the built store, pickled: ~2 ms instead of ~40 ms of YAML
 
-        key = cache.key("tariffs", path, [path / n for n in (*FILES, HOLIDAYS)]
-                        + [Path(__file__), Path(__file__).with_name("tariffcheck.py")])
+        files = [path / n for n in (*FILES, HOLIDAYS)]
+        code = [Path(__file__), Path(__file__).with_name("tariffcheck.py")]
+        overlay = directory is not None and (path / OVERLAY).is_file()   # one stat, and only with --tariffs
+        if overlay:
+            from ngapcli.overlay import FILES as LAYERED, MARKER
+
+            base = default_dir()
+            files = ([path / n for n in (MARKER, *LAYERED)] + [base / n for n in (*FILES, HOLIDAYS, FRANCHISE)]
+                     + sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+            code.append(Path(__file__).with_name("overlay.py"))
+        key = cache.key("tariffs", path, files + code)
         store = cache.get(key)
         if store is not None:
             return store
-        store = cls._load(path)
+        store = cls._load_overlay(path) if overlay else cls._load(path)
         cache.put(key, store)
         return store
 
-    @classmethod
-    def _load(cls, path: Path) -> "TariffStore":
+    @staticmethod
+    def _read(path: Path) -> dict:
+        """File name → data of a full tariff folder (holidays.yaml: None when absent)."""
         raw = {}
         for name in FILES:
             f = path / name
             try:
                 raw[name] = load_plain(f)
             except FileNotFoundError:
-                raise InputError("fichier de tarifs manquant", str(f)) from None
+                raise InputError("fichier de tarifs manquant (un dossier qui ne contient que ce qui change doit "
+                                 "avoir un overlay.yaml : docs/tarifs.md)", str(f)) from None
             except Exception as exc:  # noqa: BLE001 - any fault in our data is an input error
                 mark = getattr(exc, "problem_mark", None)
                 raise InputError(f"fichier de tarifs illisible : {getattr(exc, 'problem', exc)}", str(f),
@@ -128,6 +145,47 @@ class TariffStore:
         except Exception as exc:  # noqa: BLE001
             raise InputError(f"fichier de tarifs illisible : {getattr(exc, 'problem', exc)}",
                              str(path / HOLIDAYS)) from None
+        return raw
+
+    @classmethod
+    def _load(cls, path: Path) -> "TariffStore":
+        return cls._checked(path, cls._read(path))
+
+    @classmethod
+    def _load_overlay(cls, path: Path) -> "TariffStore":
+        from ngapcli import overlay
+
+        base = default_dir()
+        raw = cls._read(base)
+        if (path / FRANCHISE).is_file():   # read by `ngap report` only; an overlay may change it
+            raw[FRANCHISE] = overlay.read_optional(base / FRANCHISE)
+        merged, info = overlay.apply(path, base, raw)
+        store = cls._checked(path, merged)
+        store.overlay = info
+        return store
+
+    @classmethod
+    def layers(cls, directory: str | Path) -> tuple[dict, dict]:
+        """(shipped data, data of ``directory``: an overlay laid on the shipped data, or a full folder), file
+        name → data, checked as for pricing: what ``ngap tariffs --diff`` compares (not cached: rare)."""
+        from ngapcli import overlay
+        from ngapcli.tariffcheck import check_tariffs
+
+        path, base = Path(directory), default_dir()
+        if not path.is_dir():
+            raise InputError("dossier de tarifs introuvable", str(path))
+        shipped = cls._read(base)
+        shipped[FRANCHISE] = overlay.read_optional(base / FRANCHISE)
+        if (path / OVERLAY).is_file():
+            other, _ = overlay.apply(path, base, shipped)
+        else:
+            other = cls._read(path)
+            other[FRANCHISE] = overlay.read_optional(path / FRANCHISE)
+        check_tariffs(path, other)
+        return shipped, other
+
+    @classmethod
+    def _checked(cls, path: Path, raw: dict) -> "TariffStore":
         from ngapcli.tariffcheck import check_tariffs
 
         check_tariffs(path, raw)
@@ -165,7 +223,8 @@ class TariffStore:
                 gives_mci=bool(a.get("gives_mci")), confidence=a.get("confidence", "H"), note=a.get("note") or "",
             )
         return cls(path, series, acts, raw["zones.yaml"]["zones"], raw["rules.yaml"],
-                   vals["checked_on"], vals["first_date"], int(vals.get("stale_after_days", 90)))
+                   vals["checked_on"], vals["first_date"], int(vals.get("stale_after_days", 90)),
+                   vals.get("pending") or None)
 
     # -- lookups -------------------------------------------------------------------------------
     @cached_property

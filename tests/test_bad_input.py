@@ -279,7 +279,9 @@ def _broken_tariffs(tmp: Path, change) -> tuple[Path, Path]:
 
 def gen_tariffs_invalid_yaml(tmp: Path) -> Case:
     tour, folder = _broken_tariffs(tmp, lambda s: s.replace("values:\n", "values: [\n", 1))
-    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder / "values.yaml"), 12,
+    # libyaml sees the fault two lines below the opened « [ »
+    line = (folder / "values.yaml").read_text(encoding="utf-8").splitlines().index("values: [") + 1 + 2
+    return Case(["price", str(tour), "--tariffs", str(folder)], str(folder / "values.yaml"), line,
                 "fichier de tarifs illisible")
 
 
@@ -453,7 +455,9 @@ def test_tariffs_missing_series(tmp_path):
 
 
 def test_tariffs_checked_on_not_a_date(tmp_path):
-    tour, folder = _broken_tariffs(tmp_path, lambda s: s.replace("checked_on: 2026-11-24", "checked_on: hier"))
+    import re
+
+    tour, folder = _broken_tariffs(tmp_path, lambda s: re.sub(r"(?m)^checked_on: \S+", "checked_on: hier", s))
     result = invoke(["price", str(tour), "--tariffs", str(folder)])
     check_refusal(Case([], str(folder / "values.yaml"), None, "checked_on"), result.exit_code, result.stdout, result.stderr)
 

@@ -279,13 +279,13 @@ def test_a_visit_date_before_the_first_tariffs_is_ngap001_for_that_visit_only(to
 
 def test_date_after_the_last_check_is_ngap002(tour):
     last = VALUES["checked_on"] + timedelta(days=VALUES["stale_after_days"])
-    assert last == date(2027, 2, 22)  # checked 2026-11-24, 90 days
+    assert last == date(2026, 5, 18)  # checked against the source of 2026-02-17, 90 days
     fresh = _price(tour(tiny(last)))
     stale_path = tour(tiny(last + timedelta(days=1)))
     stale = _price(stale_path)
     assert "NGAP002" not in codes(fresh)
     assert codes(stale) == ["NGAP002"] and stale["warnings"][0]["severity"] == "info"
-    # 2027-02-22 is a Monday, 2027-02-23 a Tuesday: AMI 3.15 + MAU 1.35 + IFD 2.75 both days
+    # 2026-05-18 is a Monday, 2026-05-19 a Tuesday: AMI 3.15 + MAU 1.35 + IFD 2.75 both days
     assert total(fresh) == total(stale) == Decimal("7.25")
     assert run_cli("price", stale_path).exit_code == 0  # an info: priced
 

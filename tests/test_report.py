@@ -463,23 +463,19 @@ def test_compare_by_hand_on_the_two_proposed_dates(tour):
     assert (ami["amount"], ami["compared"], ami["difference"], ami["percent"]) == ("6.30", "6.65", "0.35", "5.56")
 
 
-def test_avenant11_folder_is_labelled_a_proposal_and_is_a_full_copy():
+def test_avenant11_folder_is_labelled_a_proposal_and_is_an_overlay():
+    """The proposal holds only what it changes (an overlay, docs/tarifs.md): it cannot drift from tariffs/."""
     values = (AVENANT11 / "values.yaml").read_text(encoding="utf-8")
     assert "PROPOSITION CNAM" in values.splitlines()[1] and "PAS LE DROIT EN VIGUEUR" in values.upper()[:400]
     readme = (AVENANT11 / "README.md").read_text(encoding="utf-8")
     assert "proposition" in readme.lower() and "PAS le droit" in readme
-    for name in ("acts.yaml", "rules.yaml", "zones.yaml", "franchise.yaml"):
-        assert yaml.safe_load((AVENANT11 / name).read_text(encoding="utf-8")) == \
-            yaml.safe_load((ROOT / "tariffs" / name).read_text(encoding="utf-8")), f"{name} : recopier tariffs/"
+    assert sorted(p.name for p in AVENANT11.iterdir()) == ["README.md", "overlay.yaml", "values.yaml"]
+    assert yaml.safe_load((AVENANT11 / "overlay.yaml").read_text(encoding="utf-8"))["overlay"] is True
     ours = yaml.safe_load(values)
-    law = yaml.safe_load((ROOT / "tariffs" / "values.yaml").read_text(encoding="utf-8"))
-    for key in set(law["values"]) | set(ours["values"]):
-        if key not in ("AMI", "AMX"):
-            assert ours["values"].get(key) == law["values"].get(key), f"values.yaml {key} : recopier tariffs/"
-    assert {k: v for k, v in ours.items() if k != "values"} == {k: v for k, v in law.items() if k != "values"}
+    assert list(ours) == ["values"] and list(ours["values"]) == ["AMI", "AMX"]
     for key in ("AMI", "AMX"):
         rows = ours["values"][key]["metropole"]
-        assert [(str(r["from"]), r["value"]) for r in rows[-2:]] == [("2026-01-01", "3.30"), ("2027-11-01", "3.35")]
+        assert [(str(r["from"]), r["value"]) for r in rows] == [("2026-01-01", "3.30"), ("2027-11-01", "3.35")]
 
 
 # -- 5. the JSON of `ngap price` on standard input -----------------------------------------------------------
@@ -641,7 +637,7 @@ def test_the_examples_folder_skips_the_tariff_folder_inside():
     data = r.json
     assert not [f for f in data["files"] if "avenant11_proposal" in f["path"]]
     assert any("Dossier de tarifs ignoré" in n and "avenant11_proposal" in n for n in data["notes"])
-    assert len(data["files"]) == len(list(EXAMPLES.rglob("*.yaml"))) - 5
+    assert len(data["files"]) == len(list(EXAMPLES.rglob("*.yaml"))) - len(list(AVENANT11.glob("*.yaml")))
 
 
 def test_a_billing_error_exits_1_like_price(tour):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from ngapcli.currency import horizon, stale_message
 from ngapcli.model import Tour
 from ngapcli.result import Line, Result, money
 from ngapcli.rules import limits, majorations, ranking, travel
@@ -53,7 +54,7 @@ def _nurse_key(tour: Tour) -> str:
 
 def _passages(tours: list[Tour], store: TariffStore, diags: Diagnostics) -> list[Passage]:
     out: list[Passage] = []
-    stale = store.checked_on + timedelta(days=store.stale_after_days)
+    stale = horizon(store)
     for tour in tours:
         warned_stale = False
         for patient in tour.patients:
@@ -67,8 +68,7 @@ def _passages(tours: list[Tour], store: TariffStore, diags: Diagnostics) -> list
                     continue
                 if visit.date > stale and not warned_stale:
                     warned_stale = True
-                    diags.add("NGAP002", f"Tarifs vérifiés pour la dernière fois le {store.checked_on} : un avenant "
-                              "(avenant 11 en négociation) a pu changer les valeurs depuis ; à vérifier.", p)
+                    diags.add("NGAP002", stale_message(store, visit.date), p)
                 p.items = [_item(p, ref, store, diags) for ref in visit.acts for _ in range(ref.quantity)]
                 p.dependence = _is_dependence(p, store, diags)
     return out
