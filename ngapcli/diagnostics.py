@@ -47,7 +47,7 @@ _RULES = [
     Rule("NGAP001", "error", "Date antérieure aux tarifs connus", "docs/sources.md",
          "La date de la visite précède la première valeur connue des lettres clés (15/04/2009) : rien n'est facturé."),
     Rule("NGAP002", "info", "Tarifs vérifiés avant cette date", "docs/tarifs.md",
-         "Les tarifs ont été vérifiés contre les textes officiels à une date antérieure de plusieurs mois : un nouvel avenant (avenant 11) a pu changer les valeurs."),
+         "Les valeurs ont été vérifiées contre la source la plus récente à la date « checked_on » des tarifs (ngap tariffs l'affiche, avec ce qui était en attente : l'avenant 11) ; une visite plus de 90 jours après peut relever d'un avenant entré en vigueur depuis. Le calcul garde les dernières valeurs connues. Vérifiez-les sur ameli.fr ; si elles ont changé, donnez-les dans une surcouche de tarifs : --tariffs DOSSIER (docs/tarifs.md)."),
     Rule("NGAP003", "error", "Acte non en vigueur à cette date", "NGAP Titre XVI",
          "L'acte n'existait pas encore ou a été supprimé à la date de la visite : il reste en ligne à taux 0."),
     Rule("NGAP004", "info", "Lecture incertaine retenue", "docs/lectures.md",

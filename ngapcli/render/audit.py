@@ -85,6 +85,9 @@ def render_audit(result: AuditResult, console, names: dict | None = None, show_a
         console.print(Text.assemble((f"{KIND_FR[d.kind]} {d.ngap}", STYLE[d.kind]),
                                     f"  {d.message} ({fr(d.amount)} €)"))
     _totals(result, console)
+    for d in result.diagnostics:   # what is due rests on tariffs that may have changed since: say it
+        if d.code == "NGAP002":
+            console.print(Text.assemble(("info NGAP002", "bold"), f"  {d.file}:{d.line}  {d.message}"))
 
 
 def _totals(result: AuditResult, console) -> None:
