@@ -29,7 +29,8 @@ class Format(str, Enum):
 
 
 TariffsOpt = typer.Option(None, "--tariffs", help="Dossier de tarifs à utiliser à la place de celui fourni "
-                          "(par exemple les valeurs d'un nouvel avenant).")
+                          "(par exemple les valeurs d'un nouvel avenant) : complet, ou surcouche (overlay.yaml) "
+                          "qui ne contient que ce qui change (docs/tarifs.md).")
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="table (défaut), json ou csv.")
 
 

@@ -1,7 +1,7 @@
 """The tariff store: the value of a code at a date in a zone, the act catalog, rule parameters.
 
-All of it is data under ``tariffs/`` (``--tariffs DIR`` replaces the folder): a new avenant is a
-data change, not a code change.
+All of it is data under ``tariffs/`` (``--tariffs DIR`` replaces the folder, or is laid on it when it
+holds an ``overlay.yaml``: ngapcli/overlay.py): a new avenant is a data change, not a code change.
 """
 from __future__ import annotations
 
