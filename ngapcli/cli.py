@@ -215,7 +215,7 @@ def tariffs(
     diff: bool = typer.Option(False, "--diff", help="Avec --tariffs DOSSIER : ce que ce dossier (une surcouche "
                               "ou un dossier complet) change aux tarifs fournis, clé par clé et date par date."),
 ):
-    """Valeurs en vigueur des lettres clés, forfaits, majorations et indemnités, et jusqu'à quand elles sont vérifiées."""
+    """Valeurs en vigueur des lettres clés, forfaits, majorations et indemnités, et leur fraîcheur."""
     from ngapcli.render import tariffs as out
 
     if diff:
@@ -261,16 +261,10 @@ def _tariffs_diff(tariffs: Optional[Path], format: Format) -> None:
     if format is Format.json:
         data.write_json({"ngap_version": __version__, **out.diff_document(tariffs, rows)}, sys.stdout)
     elif format is Format.csv:
-        data.write_csv([{**r, "shipped": _cell(r["shipped"]), "overlay": _cell(r["overlay"])} for r in rows],
-                       sys.stdout, out.DIFF_COLUMNS)
+        data.write_csv(out.diff_csv_rows(rows), sys.stdout, out.DIFF_COLUMNS)
     else:
         out.render_diff(tariffs, rows, _console())
     raise typer.Exit(0)
-
-
-def _cell(value) -> str:
-    return "" if value is None else value if isinstance(value, str) else __import__("json").dumps(value,
-                                                                                             ensure_ascii=False)
 
 
 @app.command()

@@ -12,8 +12,8 @@ A folder given to ``--tariffs`` or ``--compare-tariffs`` is an overlay when it h
   a new id is a whole act.
 - ``rules.yaml``, ``zones.yaml``, ``franchise.yaml``: deep-merged (a mapping into the mapping, anything
   else replaces); ``franchise.yaml`` ``periods`` merged by date. A key the shipped file does not have is
-  refused (a typo would otherwise change nothing, silently) — except a new zone, and a new act id in a
-  mapping keyed by act ids.
+  refused (a typo would otherwise change nothing, silently) — except a new act id in a mapping keyed by
+  act ids. A new zone is refused too: a tour can only name the zones of the format.
 
 The public holidays are the shipped ones. Every fault is said with ``file:line`` (exit 2). Pure data in,
 data out: the reading of the files is done here, the checks of the merged folder in tariffcheck.py.
@@ -46,10 +46,6 @@ class Overlay:
     label: str
     files: tuple[str, ...]         # the files it holds (of FILES)
     franchise: dict | None = None  # the merged franchise.yaml, when the overlay changes it
-
-
-def is_overlay(path: Path) -> bool:
-    return (path / MARKER).is_file()
 
 
 class _File:
@@ -306,13 +302,9 @@ def _zones(f: _File, base: dict) -> dict:
     zones = dict(base)
     for name, zone in _mapping(f, f.data.get("zones"), ("zones",)).items():
         zone = _mapping(f, zone, ("zones", name))
-        if name in zones:
-            zones[name] = _deep(f, zones[name], zone, ("zones", name), set())
-        else:
-            if zone.get("values") not in GROUPS:
-                raise f.fail(("zones", name, "values"), "nouvelle zone : « values: metropole » ou « values: dom » "
-                             "est obligatoire")
-            zones[name] = zone
+        if name not in zones:   # the zones a tour may name are those of the format (docs/format.md)
+            raise f.fail(("zones", name), f"zone inconnue (zones possibles : {', '.join(zones)})")
+        zones[name] = _deep(f, zones[name], zone, ("zones", name), set())
     return zones
 
 

@@ -299,10 +299,25 @@ BAD = [
      "« coefficient » est obligatoire"),
     ({"acts.yaml": "acts:\n  - id: injection_sc\n    coefficients: [{from: 2026-01-01, value: \"0\"}]\n"}, MARKER,
      "acts.yaml", 3, "valeur 0 invalide"),
-    ({"zones.yaml": "zones:\n  lune: {label: Lune}\n"}, MARKER, "zones.yaml", 2, "nouvelle zone"),
+    ({"zones.yaml": "zones:\n  lune: {values: dom, label: Lune}\n"}, MARKER, "zones.yaml", 2, "zone inconnue"),
     ({"franchise.yaml": "periods: [{from: 2026-01-01, per_act: gratuit, daily_cap: \"4\"}]\n"}, MARKER,
      "franchise.yaml", 1, "« gratuit » n'est pas un nombre"),
     ({"holidays.yaml": "first_year: 2020\n"}, MARKER, "holidays.yaml", None, "inconnu dans une surcouche"),
+    ({}, "overlay: true\nbase: shipped\nlabel: 3\n", "overlay.yaml", 3, "label : un texte est attendu"),
+    ({"values.yaml": "- AMI\n"}, MARKER, "values.yaml", 1, "une table clé: valeur est attendue"),
+    ({"values.yaml": "values:\n  AMI:\n    metropole: []\n"}, MARKER, "values.yaml", 3, "une liste non vide"),
+    ({"values.yaml": "checkd_on: 2026-06-01\n"}, MARKER, "values.yaml", 1, "checkd_on : clé inconnue"),
+    ({"values.yaml": "stale_after_days: beaucoup\n"}, MARKER, "values.yaml", 1, "nombre entier de jours"),
+    ({"values.yaml": "pending: [avenant 11]\n"}, MARKER, "values.yaml", 1, "un texte est attendu (ou null"),
+    ({"values.yaml": "values:\n  AMI:\n    label: 3\n"}, MARKER, "values.yaml", 3, "values.AMI.label : un texte"),
+    ({"acts.yaml": "actes: []\n"}, MARKER, "acts.yaml", 1, "actes : clé inconnue"),
+    ({"acts.yaml": "acts: {}\n"}, MARKER, "acts.yaml", 1, "une liste d'actes est attendue"),
+    ({"acts.yaml": "acts:\n  - label: Sans identifiant\n"}, MARKER, "acts.yaml", 2, "identifiant « id » absent"),
+    ({"acts.yaml": "acts:\n  - id: injection_sc\n    until: bientôt\n"}, MARKER, "acts.yaml", 3,
+     "acts[1].until : date AAAA-MM-JJ attendue"),
+    ({"zones.yaml": "zone: {}\n"}, MARKER, "zones.yaml", 1, "zone : clé inconnue"),
+    ({"rules.yaml": "mau:\n  letters: {AMI: oui}\n"}, MARKER, "rules.yaml", 2, "une liste est attendue"),
+    ({"rules.yaml": "mau:\n  from: [2012-05-27]\n"}, MARKER, "rules.yaml", 2, "une valeur simple est attendue"),
 ]
 
 
@@ -334,3 +349,28 @@ def test_a_merged_fault_is_still_caught(tmp_path, tour):
                                              "    coefficient: \"1\"\n"})
     r = run_cli("price", tour(TOUR), "--tariffs", folder)
     assert r.exit_code == 2 and "lettre clé « ZZZ » absente de values.yaml" in r.stderr
+
+
+def test_a_zone_a_new_act_with_its_reading_and_a_franchise_cap(tmp_path, tour):
+    folder = overlay(tmp_path, {
+        "zones.yaml": "zones:\n  reunion: {label: Zone d'essai, amo_standard: 70}\n",
+        "acts.yaml": "acts:\n  - id: acte_nouveau\n    label: Acte d'essai\n    letter: AMI\n"
+                     "    coefficient: \"2\"\n",
+        "rules.yaml": "analgesie_full_rate_with:\n  acte_nouveau: certain\n",
+        "franchise.yaml": 'annual_cap: "1.50"\n',
+    })
+    path = tour(TOUR.replace("date: 2026-03-02", "date: 2026-03-02\nzone: reunion").replace("injection_sc",
+                                                                                         "acte_nouveau"))
+    data = price_json(path, extra=("--tariffs", folder))
+    # AMI 2 at the DOM value 3.30 = 6.60, IFD 2.75; AMO 70 %
+    assert data["totals"]["by_code"] == {"AMI": "6.60", "IFD": "2.75"}
+    assert data["totals"]["amo"] == "6.55"                # 4.62 + 1.93 (each line rounded)
+    r = run_cli("report", path, "--tariffs", folder, "--format", "json")
+    assert r.exit_code == 0 and r.json["totals"]["franchise"] == "1.00"   # 1.00 per act, under the 1.50 cap
+    changes = run_cli("tariffs", "--tariffs", folder, "--diff", "--format", "json").json["changes"]
+    assert {(c["file"], c["key"]) for c in changes} == {
+        ("acts.yaml", "acte_nouveau"), ("rules.yaml", "analgesie_full_rate_with.acte_nouveau"),
+        ("zones.yaml", "zones.reunion.label"), ("zones.yaml", "zones.reunion.amo_standard"),
+        ("franchise.yaml", "annual_cap")}
+    shown = " ".join(run_cli("tariffs", "--tariffs", folder, "--zone", "reunion", "--date", "2026-03-02").stdout.split())
+    assert "Zone d'essai" in shown and "Surcouche" in shown and "acts.yaml, rules.yaml, zones.yaml, franchise.yaml" in shown

@@ -62,6 +62,16 @@ def diff_document(directory, rows: list[dict]) -> dict:
     return {"tariffs": str(directory), "changes": rows}
 
 
+def diff_csv_rows(rows: list[dict]) -> list[dict]:
+    """The changes as CSV cells: a list or a table (a rule parameter) as JSON, nothing for None."""
+    import json
+
+    def cell(value) -> str:
+        return "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    return [{**r, "shipped": cell(r["shipped"]), "overlay": cell(r["overlay"])} for r in rows]
+
+
 def _show(value) -> str:
     from ngapcli.render import fr
 
@@ -73,6 +83,10 @@ def _show(value) -> str:
         except ValueError:
             return value
         return fr(value)
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
