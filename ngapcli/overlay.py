@@ -49,27 +49,25 @@ class Overlay:
 
 
 class _File:
-    """One file of the overlay: its data (the same reading as a full folder) and, for the messages,
-    the place of every key (read again with positions only when a fault is found)."""
+    """One file of the overlay: its data (the same reading as a full folder) and, for the messages, the
+    place of every key (read again with positions: a few lines; a key given twice is refused there, where
+    a plain YAML reading would keep the last one silently)."""
 
     def __init__(self, path: Path, data):
+        from ngapcli.yamlnodes import load_documents
+
         self.path = path
         self.data = data
-        self._tree = None
+        docs = load_documents(path.read_text(encoding="utf-8-sig"), str(path))
+        self._tree = docs[0] if docs else None
 
     def fail(self, where: tuple, message: str) -> InputError:
         return InputError(f"{_dotted(where)} : {message}" if where else message, str(self.path),
                           self._line(where))
 
     def _line(self, where: tuple) -> int | None:
-        from ngapcli.yamlnodes import YList, YMap, load_documents
+        from ngapcli.yamlnodes import YList, YMap
 
-        try:
-            if self._tree is None:
-                docs = load_documents(self.path.read_text(encoding="utf-8-sig"), str(self.path))
-                self._tree = docs[0] if docs else None
-        except (OSError, InputError, UnicodeDecodeError):
-            return None
         node, line = self._tree, getattr(self._tree, "line", None)
         for step in where:
             if isinstance(node, YMap) and step in node.key_pos:

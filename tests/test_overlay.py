@@ -318,6 +318,9 @@ BAD = [
     ({"zones.yaml": "zone: {}\n"}, MARKER, "zones.yaml", 1, "zone : clé inconnue"),
     ({"rules.yaml": "mau:\n  letters: {AMI: oui}\n"}, MARKER, "rules.yaml", 2, "une liste est attendue"),
     ({"rules.yaml": "mau:\n  from: [2012-05-27]\n"}, MARKER, "rules.yaml", 2, "une valeur simple est attendue"),
+    ({"values.yaml": "values:\n  AMI:\n    metropole: [{from: 2026-01-01, value: \"3.30\"}]\n"
+                     "  AMI:\n    metropole: [{from: 2026-01-01, value: \"3.40\"}]\n"}, MARKER, "values.yaml", 4,
+     "clé « AMI » en double"),
 ]
 
 
