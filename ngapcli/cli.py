@@ -11,6 +11,9 @@ import typer
 
 from ngapcli import __version__
 from ngapcli.errors import InputError, UsageError
+from ngapcli.i18n import install as _french
+
+_french()  # typer's own words (help, usage, defaults) in French: ngapcli/i18n.py
 
 app = typer.Typer(
     name="ngap",
@@ -69,9 +72,9 @@ def _read_all(files: List[str], store) -> list:
 
 
 def _console(**kw):
-    from rich.console import Console
+    from ngapcli.render.richfr import console
 
-    return Console(**kw)
+    return console(**kw)
 
 
 def _names(tours) -> dict:
@@ -137,12 +140,11 @@ def check(
     """Valide les tournées et liste les diagnostics, sans totaux."""
     tours, result = _price_files(files, tariffs)
     if format is Format.table:
-        from ngapcli.render.table import render_diagnostics
+        from ngapcli.render.table import check_summary, render_diagnostics
 
         console = _console()
-        if not result.diagnostics:
-            console.print(f"Aucun diagnostic : {len(result.lines)} lignes contrôlées.")
         render_diagnostics(result, console)
+        console.print(check_summary(result))
     elif format is Format.json:
         from ngapcli.render import data
 
@@ -184,24 +186,13 @@ def acts(
 
         data.write_csv(rows, sys.stdout, list(rows[0]) if rows else ["id"])
     else:
-        from rich.table import Table
-
-        from ngapcli.render import fr
-
         if not rows:
             typer.echo(f"Aucun acte ne correspond à « {query} » (essayez un mot du libellé, ou « ngap acts » pour "
                        "tout le catalogue).", err=True)
             raise typer.Exit(1)
-        table = Table(title=f"{len(rows)} acte(s) — coefficients au {day}", title_justify="left")
-        table.add_column("Identifiant (à écrire dans la tournée)", no_wrap=True, overflow="ellipsis",
-                         min_width=20)
-        for col in ("Cotation", "AMX", "Libellé"):
-            table.add_column(col, overflow="fold")
-        for r in rows:
-            cot = f"{r['letter']} {fr(r['coefficient'])}" + ("" if r["in_force"] else " (hors vigueur)")
-            table.add_row(r["id"] if r["in_force"] else f"[dim]{r['id']}[/dim]", cot,
-                          {"full": "plein", "half": "50 %"}.get(r["amx"], "—"), r["label"])
-        _console().print(table)
+        from ngapcli.render.acts import render_acts
+
+        render_acts(rows, day, _console())
     raise typer.Exit(0 if rows else 1)
 
 

@@ -83,7 +83,8 @@ def render(exc, args: list[str]) -> str:
         lines.append(f"  aide : ngap {command + ' ' if command else ''}-h")
     else:
         usage = ctx.get_usage()
-        lines.append("  usage : " + usage.split(":", 1)[1].strip() if usage.startswith("Usage:") else usage)
+        prefix = next((p for p in ("Usage:", "Utilisation :") if usage.startswith(p)), None)
+        lines.append("  usage : " + usage[len(prefix):].strip() if prefix else usage)
         if ctx.command.get_help_option(ctx) is not None:
             lines.append(f"  aide : {ctx.command_path} {ctx.help_option_names[0]}")
     return "\n".join(lines) + "\n"

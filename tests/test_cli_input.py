@@ -357,19 +357,19 @@ def test_help():
 @pytest.mark.parametrize("args, said", [
     (["price", "--format", "xml", "t.yaml"],
      "erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas une valeur permise (table, json, csv)\n"
-     "  usage : ngap price [OPTIONS] [files]...\n  aide : ngap price -h\n"),
+     "  usage : ngap price [OPTIONS] [FICHIER...]\n  aide : ngap price -h\n"),
     (["pric"], "erreur : commande inconnue « pric » ; vouliez-vous dire « price » ?\n"
-               "  usage : ngap [OPTIONS] COMMAND [ARGS]...\n  aide : ngap -h\n"),
+               "  usage : ngap [OPTIONS] COMMANDE [ARGUMENTS]...\n  aide : ngap -h\n"),
     (["report", "--bogus"], "erreur : option inconnue « --bogus »\n"
-                            "  usage : ngap report [OPTIONS] [paths]...\n  aide : ngap report -h\n"),
+                            "  usage : ngap report [OPTIONS] [CHEMIN...]\n  aide : ngap report -h\n"),
     (["report", "--by"], "erreur : l'option « --by » attend une valeur\n  aide : ngap report -h\n"),
     (["tariffs", "extra"], "erreur : argument en trop : extra\n"
                            "  usage : ngap tariffs [OPTIONS]\n  aide : ngap tariffs -h\n"),
-    (["explain"], "erreur : argument manquant : « code »\n"
-                  "  usage : ngap explain [OPTIONS] {code}\n  aide : ngap explain -h\n"),
+    (["explain"], "erreur : argument manquant : « CODE »\n"
+                  "  usage : ngap explain [OPTIONS] {CODE}\n  aide : ngap explain -h\n"),
     (["report", "--retrocession-base", "net", "x"],
      "erreur : valeur invalide pour « --retrocession-base » : « net » n'est pas une valeur permise "
-     "(fees, fees_without_ik)\n  usage : ngap report [OPTIONS] [paths]...\n  aide : ngap report -h\n"),
+     "(fees, fees_without_ik)\n  usage : ngap report [OPTIONS] [CHEMIN...]\n  aide : ngap report -h\n"),
 ])
 def test_usage_errors_are_french_with_the_usage_and_exit_2(tmp_path, args, said):
     """The console script (not CliRunner): click's own checks, said in French, nothing on stdout."""
@@ -396,13 +396,13 @@ def test_usage_errors_rendered_in_process_like_the_console_script(tmp_path):
 
     assert said("price", "-f", "xml") == ("erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas "
                                           "une valeur permise (table, json, csv)\n  usage : ngap price [OPTIONS] "
-                                          "[files]...\n  aide : ngap price -h\n")
+                                          "[FICHIER...]\n  aide : ngap price -h\n")
     assert said("report", "--by") == "erreur : l'option « --by » attend une valeur\n  aide : ngap report -h\n"
-    assert said("--bogus").startswith("erreur : option inconnue « --bogus »\n  usage : ngap [OPTIONS] COMMAND")
+    assert said("--bogus").startswith("erreur : option inconnue « --bogus »\n  usage : ngap [OPTIONS] COMMANDE")
     assert said("pric").startswith("erreur : commande inconnue « pric » ; vouliez-vous dire « price » ?\n")
     assert said("audit", "--billed", str(tmp_path)).startswith(
         f"erreur : valeur invalide pour « --billed » : « {tmp_path} » est un dossier, pas un fichier\n")
-    assert said("explain").startswith("erreur : argument manquant : « code »\n")
+    assert said("explain").startswith("erreur : argument manquant : « CODE »\n")
 
 
 def test_a_directory_given_as_billed_csv(tmp_path):
@@ -445,7 +445,7 @@ def test_ngap_alone_shows_the_help_and_exits_2():
     r = subprocess.run([sys.executable, "-m", "ngapcli"], capture_output=True, text=True, env={"NO_COLOR": "1",
                                                                                               "PATH": ""})
     assert r.returncode == 2
-    assert "Commands" in r.stdout and "price" in r.stdout and "Traceback" not in r.stderr
+    assert "Commandes" in r.stdout and "price" in r.stdout and "Traceback" not in r.stderr
 
 
 def test_a_named_pipe_is_read_to_its_end(tmp_path):

@@ -5,11 +5,13 @@ from itertools import groupby
 
 from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ngapcli.render import euros, fr
+from ngapcli.render.fmt import coefficient
 from ngapcli.result import Result, num
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -39,7 +41,14 @@ def _coef_text(l) -> str:
     if l.kind == "travel" and l.code.startswith("IK"):
         km = f"{fr(num(l.quantity))} km"
         return km if l.coefficient == 1 else f"{km} ×{fr(num(l.coefficient))}"
-    return fr(num(l.coefficient)) + (f" ×{fr(num(l.quantity))}" if l.quantity != 1 else "")
+    # a half rate as nurses write it: « 1,5/2 » (the billed coefficient, in JSON, is 0.75)
+    return coefficient(l.coefficient, l.rate, l.quantity)
+
+
+def _what(l) -> str:
+    """What a line is, the same way for acts and majorations: its label (an act's catalog id is in JSON
+    and CSV, and `ngap explain ID` tells the rest)."""
+    return l.label or l.act or l.code
 
 
 def render_price(result: Result, console: Console, patient_names: dict | None = None) -> None:
@@ -57,11 +66,13 @@ def render_price(result: Result, console: Console, patient_names: dict | None = 
             for l in vlines:
                 zero = l.rate == 0
                 style = "dim strike" if zero else ("" if l.kind == "act" else "green")
-                what = l.act or l.label
+                what = _what(l)
                 table.add_row(
                     Text(l.code, style=style), Text(_coef_text(l), style=style),
                     Text(f"{l.rate} %", style="red" if zero else ("yellow" if l.rate == 50 else "")),
-                    fr(l.unit_value), Text(fr(l.amount), style="bold" if not zero else "dim"),
+                    # an act not in force (or a letter without value) has no value: « — », not « 0 »
+                    fr(l.unit_value) if l.unit_value else Text("—", style="dim"),
+                    Text(fr(l.amount), style="bold" if not zero else "dim"),
                     Text.assemble((what, "dim" if zero else ""), "\n", (l.rule, "dim italic")),
                 )
                 day_total += l.amount
@@ -86,14 +97,55 @@ def render_price(result: Result, console: Console, patient_names: dict | None = 
     render_diagnostics(result, console)
 
 
+def in_file_order(result: Result) -> list:
+    """The diagnostics as a reader meets them: files in the order given, then by line."""
+    rank: dict[str, int] = {}
+    for l in result.lines:
+        rank.setdefault(l.file, len(rank))
+    for d in result.diagnostics:
+        rank.setdefault(d.file, len(rank))
+    return sorted(result.diagnostics, key=lambda d: (rank[d.file], d.line or 0))
+
+
+def _reference(d) -> str:
+    """The reference, unless the message already cites it (« … (art. 14). » then « [NGAP DG art. 14] »)."""
+    ref = d.reference or ""
+    article = ref.split("NGAP DG ", 1)[-1].strip()
+    if article and (f"({article})" in d.message or f"({article}," in d.message or f"{article})" in d.message):
+        return ""
+    return ref
+
+
 def render_diagnostics(result: Result, console: Console) -> None:
     if not result.diagnostics:
         return
     rows = []
-    for d in result.diagnostics:
+    for d in in_file_order(result):
         where = d.file + (f":{d.line}" if d.line else "")
         who = " · ".join(x for x in (d.patient, d.date, d.time) if x)
-        rows.append(Text.assemble(
-            (f"{SEVERITY_FR[d.severity]} {d.code}", SEVERITY_STYLE[d.severity]), f"  {where}",
-            (f"  {who}" if who else "", "dim"), "\n  ", d.message, (f"  [{d.reference}]", "dim")))
+        ref = _reference(d)
+        head = Text.assemble((f"{SEVERITY_FR[d.severity]} {d.code}", SEVERITY_STYLE[d.severity]), "  ",
+                             # the location is one word: never cut between the file and its line
+                             (where, "bold"), (f"  {who}" if who else "", "dim"))
+        body = Text.assemble(d.message, (f"  [{ref}]", "dim") if ref else "")
+        rows.append(head)
+        rows.append(Padding(body, (0, 0, 0, 2)))   # continuation lines indented under the message
     console.print(Panel(Group(*rows), title="Diagnostics", title_align="left", border_style="yellow"))
+
+
+def check_summary(result: Result) -> str:
+    """What `ngap check` looked at, said as such: visits and billing lines (the lines it priced, not the
+    lines of the files), then the diagnostics by severity."""
+    visits = len({(l.file, l.patient, l.date, l.visit) for l in result.lines})
+    count = {s: sum(d.severity == s for d in result.diagnostics) for s in SEVERITY_FR}
+    files = len({l.file for l in result.lines} | {d.file for d in result.diagnostics if d.file})
+    seen = (f"{files} fichier{'s' if files > 1 else ''}, {visits} visite{'s' if visits > 1 else ''}, "
+            f"{len(result.lines)} ligne{'s' if len(result.lines) > 1 else ''} de facturation contrôlée"
+            f"{'s' if len(result.lines) > 1 else ''}")
+    if not result.diagnostics:
+        return f"Aucun diagnostic : {seen}."
+    said = ", ".join(f"{n} {SEVERITY_PLURAL[s] if n > 1 else SEVERITY_FR[s]}" for s, n in count.items() if n)
+    return f"{said} — {seen}."
+
+
+SEVERITY_PLURAL = {"error": "erreurs", "warning": "alertes", "info": "infos"}
