@@ -300,29 +300,28 @@ def audit(
 
 
 @app.command()
-def explain(code: str = typer.Argument(..., help="Code de diagnostic (NGAP101) ou identifiant d'acte.")):
-    """Explique un diagnostic ou un acte, avec sa référence."""
-    from ngapcli.diagnostics import RULES
+def explain(code: Optional[str] = typer.Argument(None, help="Code de facturation (AMI, MAU, IFD…), code de "
+                                                 "diagnostic (NGAP101) ou identifiant d'acte."),
+            list_all: bool = typer.Option(False, "--list", "-l", help="Liste tout ce que « explain » connaît.")):
+    """Explique un code de facturation, un diagnostic ou un acte, avec sa référence."""
+    from ngapcli import explain as ex
 
-    rule = RULES.get(code.upper())
-    if rule:
-        severity = {"error": "erreur", "warning": "alerte", "info": "info"}.get(rule.severity, rule.severity)
-        typer.echo(f"{rule.code} ({severity}) — {rule.title}\n{rule.explanation}\nRéférence : {rule.reference}")
-        raise typer.Exit(0)
     try:
         store = _store(None)
     except InputError as exc:
         raise fail(exc)
-    act = store.acts.get(code)
-    if act is None:
-        raise fail(UsageError(f"« {code} » n'est ni un code de diagnostic ni un acte connu"))
-    from ngapcli.render import fr
-
-    amx = {"full": "AMX à taux plein avec un forfait BSI", "half": "AMX à 50 % avec un forfait BSI"}.get(
-        act.amx, "pas de cotation AMX")
-    confidence = {"H": "texte officiel", "M": "une source secondaire", "L": "à confirmer"}.get(act.confidence, "")
-    typer.echo(f"{act.id} — {act.label}\n{act.letter} {fr(act.coefficient(date.today()))} · {act.article}\n"
-               f"{amx} · source : {confidence}\n{act.note}")
+    if list_all:
+        typer.echo(ex.listing(store, date.today()))
+        raise typer.Exit(0)
+    if not code:
+        raise fail(UsageError("donnez un code (AMI, MAU, NGAP101…) ou un identifiant d'acte ; "
+                              "« ngap explain --list » les liste tous"))
+    text = ex.explain(code, store, date.today())
+    if text is None:
+        hint = ex.suggestion(code, store)
+        raise fail(UsageError(f"« {code} » n'est ni un code de facturation, ni un code de diagnostic, ni un acte "
+                              "connu" + (f" ; « {hint} » ?" if hint else "") + " (ngap explain --list)"))
+    typer.echo(text)
     raise typer.Exit(0)
 
 

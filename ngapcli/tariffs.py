@@ -74,6 +74,11 @@ def _d(value) -> Decimal:
     return Decimal(str(value))
 
 
+class ActIds(frozenset):
+    """The catalog's act ids, with ``labels`` (id → label) for the suggestion of an unknown id."""
+    labels: dict = {}
+
+
 def fold(text: str) -> str:
     """Lower case without accents, for searches."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
@@ -229,7 +234,9 @@ class TariffStore:
     # -- lookups -------------------------------------------------------------------------------
     @cached_property
     def act_ids(self) -> frozenset[str]:
-        return frozenset(self.acts)
+        ids = ActIds(self.acts)
+        ids.labels = {k: a.label for k, a in self.acts.items()}  # suggestions by label (ngapcli/search.py)
+        return ids
 
     @cached_property
     def letters(self) -> frozenset[str]:
@@ -277,8 +284,6 @@ class TariffStore:
         return holidays.country_holidays("FR", subdiv=subdiv, years=year, language="fr")
 
     def search(self, query: str | None) -> list[Act]:
-        acts = list(self.acts.values())
-        if not query:
-            return acts
-        words = fold(query).split()
-        return [a for a in acts if all(w in fold(f"{a.id} {a.label} {a.article} {a.letter}") for w in words)]
+        from ngapcli.search import search
+
+        return search(self.acts.values(), query)

@@ -325,8 +325,10 @@ class _Reader:
                             f"« bsi: {DERIVED_ACTS[value]} » du patient", pos)
         if value in self.act_ids:
             return value
-        hint = difflib.get_close_matches(value, self.act_ids, n=1, cutoff=0.6)
-        extra = f" ; « {hint[0]} » ?" if hint else " ; voir « ngap acts »"
+        from ngapcli.search import suggest
+
+        hint = suggest(value, self.act_ids)
+        extra = f" ; « {hint} » ?" if hint else " ; voir « ngap acts »"
         raise self.fail(f"acte inconnu « {show(value)} »{extra}", pos)
 
 

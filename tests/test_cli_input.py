@@ -365,8 +365,7 @@ def test_help():
     (["report", "--by"], "erreur : l'option « --by » attend une valeur\n  aide : ngap report -h\n"),
     (["tariffs", "extra"], "erreur : argument en trop : extra\n"
                            "  usage : ngap tariffs [OPTIONS]\n  aide : ngap tariffs -h\n"),
-    (["explain"], "erreur : argument manquant : « CODE »\n"
-                  "  usage : ngap explain [OPTIONS] {CODE}\n  aide : ngap explain -h\n"),
+    (["audit", "--billed"], "erreur : l'option « --billed » attend une valeur\n  aide : ngap audit -h\n"),
     (["report", "--retrocession-base", "net", "x"],
      "erreur : valeur invalide pour « --retrocession-base » : « net » n'est pas une valeur permise "
      "(fees, fees_without_ik)\n  usage : ngap report [OPTIONS] [CHEMIN...]\n  aide : ngap report -h\n"),
@@ -402,7 +401,6 @@ def test_usage_errors_rendered_in_process_like_the_console_script(tmp_path):
     assert said("pric").startswith("erreur : commande inconnue « pric » ; vouliez-vous dire « price » ?\n")
     assert said("audit", "--billed", str(tmp_path)).startswith(
         f"erreur : valeur invalide pour « --billed » : « {tmp_path} » est un dossier, pas un fichier\n")
-    assert said("explain").startswith("erreur : argument manquant : « CODE »\n")
 
 
 def test_a_directory_given_as_billed_csv(tmp_path):
