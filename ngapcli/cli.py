@@ -397,14 +397,10 @@ def report(
 
 
 def _parse_date(text: str) -> date:
-    """AAAA-MM-JJ, or JJ/MM/AAAA as a French user writes it."""
-    import re
+    """AAAA-MM-JJ, or JJ/MM/AAAA as a French user writes it (ngapcli/datefr.py)."""
+    from ngapcli.datefr import parse
 
-    m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text)
-    try:
-        return date(int(m[3]), int(m[2]), int(m[1])) if m else date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"date « {text} » illisible (AAAA-MM-JJ ou JJ/MM/AAAA)") from None
+    return parse(text)
 
 
 def _app_for(args: list[str]) -> typer.Typer:
@@ -448,6 +444,7 @@ def _end(code) -> None:
 def main() -> None:
     """The console entry point: runs the command and ends the process (see _end)."""
     from typer._click import exceptions as click_errors
+    from typer.exceptions import Abort  # (typer._click has none: naming it there broke the clause below)
 
     from ngapcli.output import pipe_safe
 
@@ -467,7 +464,7 @@ def main() -> None:
 
         sys.stderr.write(render(exc, sys.argv[1:]))
         _end(exc.exit_code)
-    except (KeyboardInterrupt, click_errors.Abort):
+    except (KeyboardInterrupt, Abort):
         sys.stderr.write("interrompu\n")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - never a traceback for a user

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,28 +56,58 @@ NO_NAME = "(sans nom)"
 
 # -- options ----------------------------------------------------------------------------------------
 
+# French words for --by, beside the English ones
+BY_FR = {"jour": "day", "semaine": "week", "mois": "month", "infirmiere": "nurse", "infirmier": "nurse",
+         "acte": "code", "lettre": "code"}
+CROSS = re.compile(r"\s*[+×*]\s*")   # --by month+nurse: one row per month and nurse
+
+
+def _dimension(word: str) -> str:
+    from ngapcli.tariffs import fold
+
+    parts = []
+    for part in CROSS.split(word):
+        w = fold(part.strip())
+        w = BY_FR.get(w, w)
+        if w not in DIMENSIONS:
+            raise UsageError(f"--by : « {part.strip()} » inconnu ; valeurs permises : {', '.join(DIMENSIONS)} "
+                             "(ou jour, semaine, mois, infirmière), croisées avec « + » (month+nurse)")
+        if w not in parts:
+            parts.append(w)
+    return "+".join(parts)
+
+
 def parse_by(values: Iterable[str] | None) -> list[str]:
-    """``--by day --by code`` or ``--by day,code`` → ["day", "code"]; default: day, patient, code, nurse."""
+    """``--by day --by code`` or ``--by day,code`` → ["day", "code"]; ``--by month+nurse`` → one crossed
+    grouping ["month+nurse"]; French words too (jour, mois, infirmière…); default: day, patient, code, nurse."""
     out: list[str] = []
     for value in values or ():
         for word in value.split(","):
-            word = word.strip().lower()
-            if not word:
+            if not word.strip():
                 continue
-            if word not in DIMENSIONS:
-                raise UsageError(f"--by : « {word} » inconnu ; valeurs permises : {', '.join(DIMENSIONS)}")
-            if word not in out:
-                out.append(word)
+            dim = _dimension(word.strip().lower())
+            if dim not in out:
+                out.append(dim)
     return out or list(DEFAULT_BY)
 
 
+def dimension_fr(dim: str) -> str:
+    """« mois × infirmière » for month+nurse."""
+    return " × ".join(DIMENSIONS_FR[d] for d in dim.split("+"))
+
+
+def group_key(dim: str):
+    """The key of a line for a grouping (crossed: its keys joined by « · »)."""
+    if "+" not in dim:
+        return _KEY_OF[dim]
+    parts = [_KEY_OF[d] for d in dim.split("+")]
+    return lambda line: " · ".join(k(line) for k in parts)
+
+
 def parse_day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option} : date « {text} » illisible (format AAAA-MM-JJ)") from None
+    from ngapcli.datefr import parse
+
+    return None if text is None else parse(text, option)
 
 
 @dataclass
@@ -494,7 +525,7 @@ class Aggregator:
         else:   # from JSON: the nurses that replace someone, when it says so
             nurses = _ByFile(result.nurses) if result.nurses else {}
         total, groups, by_patient, by_code = self.total, self.groups, self.by_patient, self.by_code
-        keys = [(dim, _KEY_OF[dim]) for dim in opts.by]
+        keys = [(dim, group_key(dim)) for dim in opts.by]
         # inlined Sums.add: this loop runs for every line of a year (~5 groups a line)
         for line, fr in zip(lines, franchises):
             amount, amo = line.amount, line.amo

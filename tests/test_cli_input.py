@@ -485,4 +485,4 @@ def test_zone_and_date_as_a_french_user_writes_them():
     assert r.exit_code == 0 and "Valeurs au 2021-06-01 — La Réunion" in r.stdout and "3,30 €" in r.stdout
     assert run_cli("tariffs", "--zone", "Alsace-Moselle").exit_code == 0
     bad = run_cli("tariffs", "--date", "31/02/2021")
-    assert bad.exit_code == 2 and "AAAA-MM-JJ ou JJ/MM/AAAA" in bad.stderr
+    assert bad.exit_code == 2 and "date « 31/02/2021 » impossible" in bad.stderr

@@ -137,8 +137,8 @@ def test_by_is_repeatable_or_a_comma_list_and_checked():
     assert a["groups"] == b["groups"] and a["by"] == ["nurse", "code"]
     default = report_json(MONTH).json
     assert default["by"] == ["day", "patient", "code", "nurse"]
-    bad = run_cli("report", MONTH, "--by", "semaine")
-    assert bad.exit_code == 2 and "« semaine » inconnu" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run_cli("report", MONTH, "--by", "semaines")   # « semaine » is French for week: accepted
+    assert bad.exit_code == 2 and "« semaines » inconnu" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_from_to_filter_the_lines(month_report, month_price):
@@ -205,7 +205,7 @@ def test_a_folder_without_tour_files_is_reported(tmp_path):
 def test_bad_usage_exits_2_in_french(tmp_path):
     cases = [
         (["report"], "aucun fichier"),
-        (["report", MONTH, "--from", "2026-13-01"], "illisible"),
+        (["report", MONTH, "--from", "2026-13-01"], "impossible"),
         (["report", MONTH, "--from", "2026-01-10", "--to", "2026-01-01"], "est après"),
         (["report", MONTH, "--compare-tariffs", tmp_path / "rien"], "dossier de tarifs introuvable"),
     ]

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ngapcli.render import euros, fr
 from ngapcli.render.table import SEVERITY_FR, SEVERITY_STYLE
-from ngapcli.report import DIMENSIONS_FR, Progress, Report
+from ngapcli.report import Progress, Report, dimension_fr
 
 FORCE_PROGRESS_ENV = "NGAP_FORCE_PROGRESS"
 MAX_DIAGNOSTICS_LISTED = 20
@@ -90,12 +90,12 @@ def render_report(report: Report, console: Console) -> None:
     compare = "comparison" in doc
     for dim in doc["by"]:
         rows = [g for g in doc["groups"] if g["by"] == dim]
-        table = Table(box=box.SIMPLE_HEAD, title=f"Par {DIMENSIONS_FR[dim]}", title_justify="left")
-        table.add_column(DIMENSIONS_FR[dim].capitalize())
-        for col in ("Montant", "AMO", "Franchise", "Part patient", "Lignes"):
+        table = Table(box=box.SIMPLE_HEAD, title=f"Par {dimension_fr(dim)}", title_justify="left")
+        table.add_column(dimension_fr(dim).capitalize())
+        for col in ("Montant €", "AMO €", "Franchise €", "Part patient €", "Lignes"):
             table.add_column(col, justify="right")
         if compare:
-            table.add_column("Comparé", justify="right")
+            table.add_column("Comparé €", justify="right")
             table.add_column("Écart", justify="right")
         for g in rows:
             cells = [g["key"], fr(g["amount"]), fr(g["amo"]), fr(g["franchise"]), fr(g["patient_share"]),
@@ -124,9 +124,9 @@ def render_report(report: Report, console: Console) -> None:
         for col in ("Code", "Actuel", "Comparé", "Écart"):
             table.add_column(col, justify="left" if col == "Code" else "right")
         for r in c["by_code"]:
-            table.add_row(r["code"], fr(r["amount"]), fr(r["compared"]), _signed(r["difference"], r["percent"]))
+            table.add_row(r["code"], euros(r["amount"]), euros(r["compared"]), _signed(r["difference"], r["percent"]))
         tot = c["total"]
-        table.add_row(Text("Total", style="bold"), fr(tot["amount"]), fr(tot["compared"]),
+        table.add_row(Text("Total", style="bold"), euros(tot["amount"]), euros(tot["compared"]),
                       Text(_signed(tot["difference"], tot["percent"]), style="bold"))
         console.print(table)
 
@@ -145,12 +145,10 @@ def _diagnostics(warnings: list[dict], console: Console) -> None:
     if not warnings:
         return
     if len(warnings) <= MAX_DIAGNOSTICS_LISTED:
-        for d in warnings:
-            where = (d["file"] or "") + (f":{d['line']}" if d["line"] else "")
-            who = " · ".join(x for x in (d["patient"], d["date"], d["time"]) if x)
-            console.print(Text.assemble((f"{SEVERITY_FR.get(d['severity'], d['severity'])} {d['code']}",
-                                         SEVERITY_STYLE.get(d["severity"], "")), f"  {where}",
-                                        (f"  {who}" if who else "", "dim"), "\n  ", d["message"]))
+        from ngapcli.render.table import diagnostic_rows
+
+        for row in diagnostic_rows(warnings):
+            console.print(row)
         return
     counts: dict[tuple[str, str], int] = {}
     for d in warnings:

@@ -1,6 +1,7 @@
 """The table a nurse reads at the end of her day (rich)."""
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from rich import box
@@ -108,29 +109,47 @@ def in_file_order(result: Result) -> list:
 
 
 def _reference(d) -> str:
-    """The reference, unless the message already cites it (« … (art. 14). » then « [NGAP DG art. 14] »)."""
-    ref = d.reference or ""
-    article = ref.split("NGAP DG ", 1)[-1].strip()
-    if article and (f"({article})" in d.message or f"({article}," in d.message or f"{article})" in d.message):
-        return ""
-    return ref
+    """The reference, without the article the message already cites (« … (art. 14). » then
+    « [NGAP DG art. 14] »): the rest of it only (« CE 26/07/2018 n° 409361 »)."""
+    kept = []
+    for part in (d.reference or "").split(" ; "):
+        article = part.split("NGAP DG ", 1)[1].strip() if part.startswith("NGAP DG ") else None
+        if article and re.search(rf"\({re.escape(article)}\b", d.message or ""):
+            continue
+        kept.append(part)
+    return " ; ".join(p for p in kept if p)
 
 
-def render_diagnostics(result: Result, console: Console) -> None:
-    if not result.diagnostics:
-        return
+def diagnostic_rows(diagnostics) -> list:
+    """Two renderables per diagnostic (objects or the dicts of JSON): the head — severity, code, the
+    location in one piece, who — then the message indented under it, with the reference unless the
+    message cites it already."""
     rows = []
-    for d in in_file_order(result):
-        where = d.file + (f":{d.line}" if d.line else "")
-        who = " · ".join(x for x in (d.patient, d.date, d.time) if x)
+    for d in diagnostics:
+        d = _Diag(**d) if isinstance(d, dict) else d
+        where = (d.file or "") + (f":{d.line}" if d.line else "")
+        who = "\u00a0·\u00a0".join(x for x in (d.patient, d.date, d.time) if x)  # kept on one line
         ref = _reference(d)
-        head = Text.assemble((f"{SEVERITY_FR[d.severity]} {d.code}", SEVERITY_STYLE[d.severity]), "  ",
+        head = Text.assemble((f"{SEVERITY_FR.get(d.severity, d.severity)} {d.code}",
+                              SEVERITY_STYLE.get(d.severity, "")), "  ",
                              # the location is one word: never cut between the file and its line
                              (where, "bold"), (f"  {who}" if who else "", "dim"))
         body = Text.assemble(d.message, (f"  [{ref}]", "dim") if ref else "")
         rows.append(head)
         rows.append(Padding(body, (0, 0, 0, 2)))   # continuation lines indented under the message
-    console.print(Panel(Group(*rows), title="Diagnostics", title_align="left", border_style="yellow"))
+    return rows
+
+
+class _Diag:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def render_diagnostics(result: Result, console: Console) -> None:
+    if not result.diagnostics:
+        return
+    console.print(Panel(Group(*diagnostic_rows(in_file_order(result))), title="Diagnostics", title_align="left",
+                        border_style="yellow"))
 
 
 def check_summary(result: Result) -> str:

@@ -1,0 +1,30 @@
+"""Dates as a French user writes them, for every date option: AAAA-MM-JJ or JJ/MM/AAAA (also JJ-MM-AAAA,
+JJ.MM.AAAA); a well-formed date that does not exist (2025-13-01, 30/02/2025) is said to be impossible."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ngapcli.errors import UsageError
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_FR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse(text: str, option: str | None = None) -> date:
+    """The date written in ``text``; UsageError (French, naming ``option``) when it is not one."""
+    raw = str(text).strip()
+    m = _ISO.fullmatch(raw)
+    ymd = (m[1], m[2], m[3]) if m else None
+    if ymd is None:
+        m = _FR.fullmatch(raw)
+        ymd = (m[3], m[2], m[1]) if m else None
+    where = f"{option} : " if option else ""
+    if ymd is None:
+        raise UsageError(f"{where}date « {text} » illisible (AAAA-MM-JJ ou JJ/MM/AAAA)")
+    try:
+        return date(int(ymd[0]), int(ymd[1]), int(ymd[2]))
+    except ValueError:
+        raise UsageError(f"{where}date « {text} » impossible : "
+                         + ("il n'y a que 12 mois" if not 1 <= int(ymd[1]) <= 12
+                            else f"ce mois n'a pas de jour {int(ymd[2])}")) from None
