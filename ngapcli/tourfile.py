@@ -110,8 +110,10 @@ class _Reader:
         if key not in m or m[key] is None:
             return default
         v = m[key]
+        if isinstance(v, str) and v.strip().lower() in OUI_NON:   # French beside true/false: « urgent: oui »
+            return OUI_NON[v.strip().lower()]
         if not isinstance(v, bool):
-            raise self.fail(f"« {key} » : true ou false attendu, pas « {show(source(m, key))} »",
+            raise self.fail(f"« {key} » : true ou false (oui ou non) attendu, pas « {show(source(m, key))} »",
                             self.value_pos(m, key))
         return v
 
@@ -331,6 +333,8 @@ class _Reader:
         extra = f" ; « {hint} » ?" if hint else " ; voir « ngap acts »"
         raise self.fail(f"acte inconnu « {show(value)} »{extra}", pos)
 
+
+OUI_NON = {"oui": True, "non": False, "vrai": True, "faux": False}
 
 _OS_ERRORS = {  # the system's own messages are in English
     errno.ENOTDIR: "un élément du chemin n'est pas un dossier",

@@ -70,7 +70,7 @@ CORPUS: dict[str, tuple[int | None, str]] = {
     "document_is_a_list.yaml": (1, "le document doit être une table"),
     "document_is_a_scalar.yaml": (1, "le document doit être une table"),
     "empty.yaml": (1, "fichier vide"),
-    "flag_not_boolean.yaml": (7, "true ou false attendu, pas « peut-être »"),
+    "flag_not_boolean.yaml": (7, "true ou false (oui ou non) attendu, pas « peut-être »"),
     "key_yes.yaml": (2, "clé inconnue « yes » dans le document"),  # a name as written, not True
     "merge_key.yaml": (4, "clé inconnue « << » dans un patient"),
     "nurse_list.yaml": (2, "nurse : une table clé: valeur est attendue"),
