@@ -29,12 +29,27 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    csv_fr = "csv-fr"
+
+
+def _format(value):
+    """csv-fr (French spreadsheet: « ; », decimal comma, BOM) is csv written another way (render/data.py):
+    the commands see csv. (typer converts what this returns from its text: the value, not the member.)"""
+    value = Format(value)
+    if value in (Format.csv, Format.csv_fr):
+        from ngapcli.render import data
+
+        data.use_french_csv(value is Format.csv_fr)
+        return Format.csv.value
+    return value.value
 
 
 TariffsOpt = typer.Option(None, "--tariffs", help="Dossier de tarifs à utiliser à la place de celui fourni "
                           "(par exemple les valeurs d'un nouvel avenant) : complet, ou surcouche (overlay.yaml) "
                           "qui ne contient que ce qui change (docs/tarifs.md).")
-FormatOpt = typer.Option(Format.table, "--format", "-f", help="table (défaut), json ou csv.")
+FormatOpt = typer.Option(Format.table, "--format", "-f", callback=_format,
+                         help="table (défaut), json, csv, ou csv-fr pour un tableur français (« ; », virgule "
+                         "décimale, BOM UTF-8).")
 
 
 def _version(value: bool):
@@ -125,7 +140,7 @@ def price(
         if format is Format.json:
             data.write_json(data.price_document(result, tours), sys.stdout)
         else:
-            data.write_csv([l.as_dict() for l in result.lines], sys.stdout)
+            data.write_csv(data.line_rows(result, tours), sys.stdout)
         _diagnostics_to_stderr(result.diagnostics)
     raise typer.Exit(_exit_code(result, strict))
 
@@ -339,8 +354,9 @@ def report(
                                  "(option répétable ou liste « day,code ») ; par défaut day,patient,code,nurse."),
     date_from: Optional[str] = typer.Option(None, "--from", help="Première date gardée (AAAA-MM-JJ)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="Dernière date gardée (AAAA-MM-JJ)."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table (défaut), json ou csv (une ligne "
-                                  "par groupe, puis le total)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", callback=_format,
+                                  help="table (défaut), json, csv (une ligne par groupe, puis le total) ou "
+                                  "csv-fr (tableur français)."),
     retrocession_base: RetroBase = typer.Option(RetroBase.fees_without_ik, "--retrocession-base",
                                                 help="Base de la rétrocession due au remplaçant : fees (tous les "
                                                 "honoraires) ou fees_without_ik (hors indemnités kilométriques, "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Callable, TextIO
 
@@ -9,13 +10,34 @@ from ngapcli import __version__
 from ngapcli.result import Result
 
 CSV_COLUMNS = ["file", "nurse", "date", "patient", "visit", "time", "kind", "code", "coefficient", "rate",
-               "quantity", "unit_value", "amount", "act", "label", "rule", "amo"]
+               "quantity", "unit_value", "amount", "act", "label", "rule", "amo", "patient_name"]
+
+# csv-fr: what a French spreadsheet opens right (Excel, LibreOffice in French): « ; » between fields, decimal
+# comma, a UTF-8 byte order mark; set by the --format option (cli._format)
+FRENCH_CSV = False
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def use_french_csv(french: bool = True) -> None:
+    global FRENCH_CSV
+    FRENCH_CSV = french
+
+
+def line_rows(result: Result, tours: list = ()) -> list[dict]:
+    """The lines as dicts, with ``patient_name`` (an extension of contract §3; null when not given)."""
+    names = {(t.file, p.id): p.name for t in tours for p in t.patients if p.name}
+    rows = []
+    for l in result.lines:
+        row = l.as_dict()
+        row["patient_name"] = names.get((l.file, l.patient))
+        rows.append(row)
+    return rows
 
 
 def price_document(result: Result, tours: list = ()) -> dict:
     doc = {
         "ngap_version": __version__,
-        "lines": [l.as_dict() for l in result.lines],
+        "lines": line_rows(result, tours),
         "warnings": [d.as_dict() for d in result.diagnostics],
         "totals": result.totals(),
     }
@@ -132,18 +154,35 @@ def safe_cell(value):
 def write_csv(rows: list[dict], out: TextIO, columns: list[str] = CSV_COLUMNS) -> None:
     import csv
 
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    french = FRENCH_CSV
+    if french:
+        out.write("\ufeff")
+    delimiter = ";" if french else ","
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n", delimiter=delimiter)
     # a carriage return inside a text is not quoted by the minimal quoting when lines end with \n: such a
     # row (a hostile id) is written with every cell quoted, so that it reads back as one row
     quoted = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n",
-                            quoting=csv.QUOTE_ALL)
+                            quoting=csv.QUOTE_ALL, delimiter=delimiter)
     writer.writeheader()
     for row in rows:
         cells = {k: safe_cell(row.get(k)) for k in columns}
+        if french:
+            cells = {k: _french_cell(v) for k, v in cells.items()}
         if any(type(v) is str and "\r" in v for v in cells.values()):
             quoted.writerow(cells)
         else:
             writer.writerow(cells)
+
+
+def _french_cell(value):
+    """4.73 → 4,73 (a decimal as a French spreadsheet reads it); True/False → VRAI/FAUX; other text kept."""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return value.replace(".", ",")
+    return value
 
 
 def diagnostic_line(d) -> str:
