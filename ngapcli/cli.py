@@ -18,7 +18,7 @@ _french()  # typer's own words (help, usage, defaults) in French: ngapcli/i18n.p
 app = typer.Typer(
     name="ngap",
     help="Cotation des soins infirmiers libéraux (NGAP Titre XVI) : prix d'une tournée, contrôles, rapports.",
-    add_completion=False,
+    add_completion=True,   # --install-completion / --show-completion (bash, zsh, fish)
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -337,6 +337,34 @@ def explain(code: Optional[str] = typer.Argument(None, help="Code de facturation
         raise fail(UsageError(f"« {code} » n'est ni un code de facturation, ni un code de diagnostic, ni un acte "
                               "connu" + (f" ; « {hint} » ?" if hint else "") + " (ngap explain --list)"))
     typer.echo(text)
+    raise typer.Exit(0)
+
+
+@app.command()
+def new(
+    output: Optional[Path] = typer.Argument(None, help="Fichier à écrire (par défaut la sortie standard) ; "
+                                            "jamais écrasé s'il existe."),
+    on: Optional[str] = typer.Option(None, "--date", help="Date de la tournée (AAAA-MM-JJ ou JJ/MM/AAAA), par "
+                                     "défaut aujourd'hui."),
+    nurse: str = typer.Option("Prénom Nom", "--nurse", help="Nom de l'infirmière."),
+):
+    """Écrit un modèle de tournée commenté, à compléter (il se facture tel quel)."""
+    from ngapcli import template
+
+    try:
+        day = _parse_date(on) if on else None
+        text = template.render(day, nurse, str(output) if output else "tournee.yaml")
+        if output is None:
+            sys.stdout.write(text)
+        elif output.exists():
+            raise UsageError(f"« {output} » existe déjà : choisissez un autre nom (rien n'a été écrit)")
+        else:
+            output.write_text(text, encoding="utf-8")
+            typer.echo(f"modèle écrit dans {output} ; ensuite : ngap price {output}", err=True)
+    except OSError as exc:
+        raise fail(UsageError(f"« {output} » : écriture impossible ({exc.strerror or exc})"))
+    except UsageError as exc:
+        raise fail(exc)
     raise typer.Exit(0)
 
 
