@@ -315,8 +315,8 @@ def audit(
 
 
 @app.command()
-def explain(code: Optional[str] = typer.Argument(None, help="Code de facturation (AMI, MAU, IFD…), code de "
-                                                 "diagnostic (NGAP101) ou identifiant d'acte."),
+def explain(code: Optional[str] = typer.Argument(None, help="Code de facturation (AMI, MAU, IFD, etc.), "
+                                                 "code de diagnostic (NGAP101) ou identifiant d'acte."),
             list_all: bool = typer.Option(False, "--list", "-l", help="Liste tout ce que « explain » connaît.")):
     """Explique un code de facturation, un diagnostic ou un acte, avec sa référence."""
     from ngapcli import explain as ex
@@ -391,8 +391,8 @@ def report(
                                                 "par défaut, comme le recommande l'ordre)."),
     compare_tariffs: Optional[Path] = typer.Option(None, "--compare-tariffs",
                                                    help="Tarifie aussi avec ce dossier de tarifs (par exemple "
-                                                   "examples/avenant11_proposal) et montre l'écart par code et "
-                                                   "au total, en euros et en %."),
+                                                   "le dossier avenant11_proposal des exemples) et montre l'écart "
+                                                   "par code et au total, en euros et en %."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Pas de barre de progression (elle ne s'affiche, "
                                "sur la sortie d'erreur, que sur un terminal)."),
     strict: bool = typer.Option(False, "--strict", help="Toute alerte fait échouer (code 1)."),

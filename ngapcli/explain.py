@@ -39,7 +39,7 @@ CODES: dict[str, tuple[str, str, str]] = {
             "Un forfait par patient et par jour, déduit de « bsi: BSC » du patient ; jamais saisi à la main.",
             "NGAP Titre XVI chap. I art. 12 ; avenant 6"),
     "TMI": ("Télésoin infirmier : un soin fait à distance, en vidéo.",
-            "Même valeur que l'AMI, avec le coefficient de l'acte (actes « telesoin_… » du catalogue).",
+            "Même valeur que l'AMI, avec le coefficient de l'acte (les actes de télésoin du catalogue : ngap acts télésoin).",
             "Convention nationale, avenant 9"),
     "TLS": ("Aide du patient à une téléconsultation médicale lors d'un soin infirmier programmé.",
             "Hors de la règle des actes multiples (art. 11B).", "Convention nationale, avenant 6"),

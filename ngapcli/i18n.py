@@ -15,6 +15,8 @@ own gets one from its name and type (``METAVARS``). Usage errors are translated 
 """
 from __future__ import annotations
 
+import copy
+
 WORDS = {
     "default: {default}": "par défaut : {default}",
     "required": "obligatoire",
@@ -84,6 +86,10 @@ def _metavar(param) -> str | None:
     return word
 
 
+def _no_metavar(param, ctx) -> str:
+    return ""
+
+
 def frenchify(command, ctx=None) -> None:
     """Give a command (and a group's subcommands) French metavariables and option texts; idempotent."""
     if getattr(command, "_ngap_fr", False):
@@ -93,6 +99,9 @@ def frenchify(command, ctx=None) -> None:
         mv = _metavar(param)
         if mv is not None:
             param.metavar = mv
+            if param.param_type_name == "argument":   # rich's help would add « <str> » after the name
+                param.type = copy.copy(param.type)
+                param.type.get_metavar = _no_metavar
         if param.name in OPTION_HELP:
             param.help = OPTION_HELP[param.name]
     if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":

@@ -147,7 +147,7 @@ def _diagnostics(warnings: list[dict], console: Console) -> None:
     if len(warnings) <= MAX_DIAGNOSTICS_LISTED:
         from ngapcli.render.table import diagnostic_rows
 
-        for row in diagnostic_rows(warnings):
+        for row in diagnostic_rows(warnings, console.width):
             console.print(row)
         return
     counts: dict[tuple[str, str], int] = {}

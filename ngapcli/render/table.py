@@ -120,7 +120,7 @@ def _reference(d) -> str:
     return " ; ".join(p for p in kept if p)
 
 
-def diagnostic_rows(diagnostics) -> list:
+def diagnostic_rows(diagnostics, width: int = 76) -> list:
     """Two renderables per diagnostic (objects or the dicts of JSON): the head — severity, code, the
     location in one piece, who — then the message indented under it, with the reference unless the
     message cites it already."""
@@ -128,12 +128,15 @@ def diagnostic_rows(diagnostics) -> list:
     for d in diagnostics:
         d = _Diag(**d) if isinstance(d, dict) else d
         where = (d.file or "") + (f":{d.line}" if d.line else "")
-        who = "\u00a0·\u00a0".join(x for x in (d.patient, d.date, d.time) if x)  # kept on one line
+        who = " · ".join(x for x in (d.patient, d.date, d.time) if x)
         ref = _reference(d)
         head = Text.assemble((f"{SEVERITY_FR.get(d.severity, d.severity)} {d.code}",
                               SEVERITY_STYLE.get(d.severity, "")), "  ",
                              # the location is one word: never cut between the file and its line
-                             (where, "bold"), (f"  {who}" if who else "", "dim"))
+                             (where, "bold"))
+        if who:   # on the same line when it fits, else on its own line, indented like the message
+            fits = len(head.plain) + 2 + len(who) <= width
+            head.append(("  " if fits else "\n  ") + who, "dim")
         body = Text.assemble(d.message, (f"  [{ref}]", "dim") if ref else "")
         rows.append(head)
         rows.append(Padding(body, (0, 0, 0, 2)))   # continuation lines indented under the message
@@ -148,8 +151,8 @@ class _Diag:
 def render_diagnostics(result: Result, console: Console) -> None:
     if not result.diagnostics:
         return
-    console.print(Panel(Group(*diagnostic_rows(in_file_order(result))), title="Diagnostics", title_align="left",
-                        border_style="yellow"))
+    rows = diagnostic_rows(in_file_order(result), console.width - 4)   # inside the panel's borders
+    console.print(Panel(Group(*rows), title="Diagnostics", title_align="left", border_style="yellow"))
 
 
 def check_summary(result: Result) -> str:
