@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ngapcli import __version__
-from ngapcli.audit import KIND_FR, AuditResult, fr
-from ngapcli.render import euros
+from ngapcli.audit import KIND_FR, AuditResult
+from ngapcli.render import euros, fr  # table numbers: U+202F thousands, one minus sign (render/fmt.py)
 
 CSV_COLUMNS = ["code", "kind", "file", "nurse", "date", "patient", "visit", "time", "line", "item", "billed", "due",
                "billed_amount", "due_amount", "amount", "article", "message", "reading"]
