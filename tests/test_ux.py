@@ -70,11 +70,16 @@ def test_acts_through_the_cli_at_80_and_wide():
     ["price", str(EXAMPLES / "morning_round.yaml")], ["check", *map(str, sorted(EXAMPLES.glob("*.yaml")))],
     ["tariffs", "--date", "01/03/2025"], ["explain", "IFD"], ["explain", "--list"],
     ["report", str(MONTH), "--by", "month+nurse", "-q"], ["audit", str(ROOT / "tests" / "data" / "audit_month")],
+    ["report", str(MONTH), "--by", "mois+infirmière,code", "-q", "--compare-tariffs",
+     str(EXAMPLES / "avenant11_proposal")],
 ])
 def test_every_screen_fits_80_columns(args):
     r = run_cli(*args, env=NARROW)
     assert r.exit_code in (0, 1), r.stderr
     lines_fit(r.stdout)
+    if "report" in args:   # numbers never cut nor wrapped: each row of a group table ends with its line count
+        assert re.search(r"^  2026-01 · Claire\s+1\u202f\d{3},\d\d\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+\d+\s*$",
+                         r.stdout, re.M)
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

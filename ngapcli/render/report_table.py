@@ -88,22 +88,35 @@ def render_report(report: Report, console: Console) -> None:
     console.print(summary)
 
     compare = "comparison" in doc
+    # the comparison beside the sums when the terminal is wide enough, else in a table of its own: at 80
+    # columns eight columns would cut the numbers
+    beside = compare and console.width >= 120
     for dim in doc["by"]:
         rows = [g for g in doc["groups"] if g["by"] == dim]
-        table = Table(box=box.SIMPLE_HEAD, title=f"Par {dimension_fr(dim)}", title_justify="left")
-        table.add_column(dimension_fr(dim).capitalize())
-        for col in ("Montant €", "AMO €", "Franchise €", "Part patient €", "Lignes"):
-            table.add_column(col, justify="right")
-        if compare:
-            table.add_column("Comparé €", justify="right")
-            table.add_column("Écart", justify="right")
+        longest = min(max((len(g["key"]) for g in rows), default=0), 12)   # the key may wrap, never a number
+        table = Table(box=box.SIMPLE_HEAD, title=f"Par {dimension_fr(dim)} (montants en €)", title_justify="left")
+        table.add_column(dimension_fr(dim).capitalize(), min_width=longest)
+        for col in ("Montant", "AMO", "Franchise", "Part patient", "Lignes"):
+            table.add_column(col, justify="right", no_wrap=True)
+        if beside:
+            table.add_column("Comparé", justify="right", no_wrap=True)
+            table.add_column("Écart", justify="right", no_wrap=True)
         for g in rows:
             cells = [g["key"], fr(g["amount"]), fr(g["amo"]), fr(g["franchise"]), fr(g["patient_share"]),
                      str(g["lines"])]
-            if compare:
+            if beside:
                 cells += [fr(g["compared"]), _signed(g["difference"], g["percent"])]
             table.add_row(*cells)
         console.print(table)
+        if compare and not beside:
+            other = Table(box=box.SIMPLE_HEAD, title=f"Par {dimension_fr(dim)} : comparaison (montants en €)",
+                          title_justify="left")
+            other.add_column(dimension_fr(dim).capitalize(), min_width=longest)
+            for col in ("Montant", "Comparé", "Écart"):
+                other.add_column(col, justify="right", no_wrap=True)
+            for g in rows:
+                other.add_row(g["key"], fr(g["amount"]), fr(g["compared"]), _signed(g["difference"], g["percent"]))
+            console.print(other)
 
     if doc["retrocession"]:
         base = ("honoraires hors IK (recommandation de l'ordre)" if report.options.retrocession_base == "fees_without_ik"
