@@ -625,7 +625,11 @@ class Aggregator:
         for dim in self.options.by:
             keys = sorted((k for d, k in self.groups if d == dim), key=_natural)
             for k in keys:
-                out.append({"by": dim, "key": k, **self.groups[(dim, k)].as_dict()})
+                row = {"by": dim, "key": k, **self.groups[(dim, k)].as_dict()}
+                if "+" in dim:   # a crossed grouping: each part of the key by its name too
+                    names = dim.split("+")
+                    row["keys"] = dict(zip(names, k.split(" · ", len(names) - 1)))
+                out.append(row)
         return out
 
     def totals(self) -> dict:

@@ -97,6 +97,16 @@ def test_help_is_french_and_fits_80_columns(command):
         assert "[par défaut : table]" in out and ("FICHIER..." in out or "CHEMIN..." in out)
     if command is None:
         assert "Commandes" in out and "--install-completion" in out
+    else:   # no word of a help text broken across lines
+        import typer.main
+
+        from ngapcli.cli import app
+
+        click_command = typer.main.get_command(app).commands[command]
+        tokens = set(re.findall(r"[\w'’-]+", out))
+        for param in click_command.params:
+            for word in re.findall(r"[\w'’-]+", param.help or ""):
+                assert word in tokens, (command, param.name, word)
 
 
 def test_diagnostics_at_80_columns_indented_in_file_order_article_once():
@@ -206,6 +216,7 @@ def test_by_in_french_and_crossed():
     groups = [g for g in crossed["groups"] if g["by"] == "month+nurse"]
     nurses = {g["key"] for g in en["groups"] if g["by"] == "nurse"}
     assert {g["key"] for g in groups} == {f"2026-01 · {n}" for n in nurses}
+    assert {g["keys"]["nurse"] for g in groups} == nurses and {g["keys"]["month"] for g in groups} == {"2026-01"}
     assert sum(Decimal(g["amount"]) for g in groups) == Decimal(crossed["totals"]["amount"])
     table = run_cli("report", MONTH, "--by", "mois×infirmière", "-q", env=NARROW).stdout
     assert "Par mois × infirmière" in table
