@@ -356,7 +356,7 @@ def test_help():
 
 @pytest.mark.parametrize("args, said", [
     (["price", "--format", "xml", "t.yaml"],
-     "erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas une valeur permise (table, json, csv)\n"
+     "erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas une valeur permise (table, json, csv, csv-fr)\n"
      "  usage : ngap price [OPTIONS] [FICHIER...]\n  aide : ngap price -h\n"),
     (["pric"], "erreur : commande inconnue « pric » ; vouliez-vous dire « price » ?\n"
                "  usage : ngap [OPTIONS] COMMANDE [ARGUMENTS]...\n  aide : ngap -h\n"),
@@ -394,7 +394,7 @@ def test_usage_errors_rendered_in_process_like_the_console_script(tmp_path):
         return render(caught.value, list(args))
 
     assert said("price", "-f", "xml") == ("erreur : valeur invalide pour « --format » / « -f » : « xml » n'est pas "
-                                          "une valeur permise (table, json, csv)\n  usage : ngap price [OPTIONS] "
+                                          "une valeur permise (table, json, csv, csv-fr)\n  usage : ngap price [OPTIONS] "
                                           "[FICHIER...]\n  aide : ngap price -h\n")
     assert said("report", "--by") == "erreur : l'option « --by » attend une valeur\n  aide : ngap report -h\n"
     assert said("--bogus").startswith("erreur : option inconnue « --bogus »\n  usage : ngap [OPTIONS] COMMANDE")
