@@ -99,6 +99,8 @@ class _Reader:
 
     def choice(self, m: YMap, key: str, choices, default):
         v = self.text(m, key, default)
+        if v is not None and v not in choices:   # as a French user writes it: « place: domicile », « Réunion »
+            v = FRENCH_CHOICES.get(_plain(v), v) if _plain(v) not in choices else _plain(v)
         if v is not None and v not in choices:
             hint = difflib.get_close_matches(v, choices, n=1)
             extra = f" (« {hint[0]} » ?)" if hint else ""
@@ -332,6 +334,22 @@ class _Reader:
         hint = suggest(value, self.act_ids)
         extra = f" ; « {hint} » ?" if hint else " ; voir « ngap acts »"
         raise self.fail(f"acte inconnu « {show(value)} »{extra}", pos)
+
+
+# French (or accented, capitalised) values of the keys with a fixed set of values, beside the English ones
+FRENCH_CHOICES = {"domicile": "home", "cabinet": "office", "maternite": "maternity", "invalidite": "invalidity",
+                  "at": "at_mp", "mp": "at_mp", "accident_du_travail": "at_mp", "maladie_professionnelle": "at_mp",
+                  "metropole": "metropole", "alsace": "alsace_moselle", "la_reunion": "reunion",
+                  "pied": "pied_ski", "ski": "pied_ski"}
+
+
+def _plain(text: str) -> str:
+    """« Alsace-Moselle » → alsace_moselle, « Maternité » → maternite."""
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", str(text).strip().lower())
+                     if not unicodedata.combining(c))
+    return "_".join(folded.replace("-", " ").replace("'", " ").split())
 
 
 OUI_NON = {"oui": True, "non": False, "vrai": True, "faux": False}

@@ -320,3 +320,33 @@ def test_csv_fr_and_patient_name():
     assert data["lines"][0]["patient_name"] == "Mme Bernard" and data["lines"][0]["coefficient"] == "1.5"
     report = run_cli("report", MONTH, "--by", "code", "-f", "csv-fr").stdout
     assert report.startswith("\ufeffby;key;amount") and re.search(r"^code;AMI;\d+,\d\d;", report, re.M)
+
+
+def test_french_values_of_fixed_keys(tour):
+    french = tour("""
+        date: 2025-03-10
+        zone: La Réunion
+        nurse: {name: C, terrain: Montagne}
+        patients:
+          - id: P1
+            coverage: Maternité
+            visits:
+              - time: "10:30"
+                place: cabinet
+                acts: [injection_sc]
+    """)
+    english = tour("""
+        date: 2025-03-10
+        zone: reunion
+        nurse: {name: C, terrain: montagne}
+        patients:
+          - id: P1
+            coverage: maternity
+            visits:
+              - time: "10:30"
+                place: office
+                acts: [injection_sc]
+    """)
+    a, b = run_cli("price", french, "-f", "json").json, run_cli("price", english, "-f", "json").json
+    assert [(l["code"], l["amount"], l["amo"]) for l in a["lines"]] == \
+        [(l["code"], l["amount"], l["amo"]) for l in b["lines"]] == [("AMI", "3.30", "3.30"), ("MAU", "1.35", "1.35")]
