@@ -65,7 +65,9 @@ def _main(version: bool = typer.Option(False, "--version", "-V", callback=_versi
 
 
 def fail(exc: Exception) -> typer.Exit:
-    typer.echo(f"erreur : {exc}", err=True)
+    from ngapcli.wrapfr import for_terminal
+
+    typer.echo(for_terminal(f"erreur : {exc}", sys.stderr), err=True)  # by words on a terminal (80 columns)
     return typer.Exit(2)
 
 

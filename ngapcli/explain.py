@@ -2,9 +2,6 @@
 `ngap explain --list`, everything it knows. Plain text wrapped by words at the terminal's width."""
 from __future__ import annotations
 
-import re
-import shutil
-import textwrap
 from datetime import date
 
 SEVERITY_FR = {"error": "erreur", "warning": "alerte", "info": "info"}
@@ -88,23 +85,11 @@ CODES: dict[str, tuple[str, str, str]] = {
 ALIASES = {"IFA": "IFD", "NUIT": "N", "N1": "N", "N2": "N", "NP": "N", "DIM": "F", "FERIE": "F", "IKP": "IK"}
 
 
-def width() -> int:
-    return max(40, shutil.get_terminal_size((100, 24)).columns)
-
-
-_GLUE = re.compile(r"(?<=«) | (?=[»:;?!%€=])|(?<=\d) (?=(?:h|km|ans)\b)")
-
-
 def wrap(text: str, indent: str = "") -> str:
-    """Lines wrapped by words at the terminal's width: never inside a word or an id, never after « nor
-    before », « : », « ; », « % », « € » (French typography), continuation lines indented."""
-    out = []
-    for para in text.split("\n"):
-        glued = _GLUE.sub("\u00a0", para)  # textwrap does not break at a no-break space
-        out.append(textwrap.fill(glued, width() - 1, initial_indent=indent, subsequent_indent=indent + "  ",
-                                 break_long_words=False, break_on_hyphens=False).replace("\u00a0", " ")
-                   if para else "")
-    return "\n".join(out)
+    """Lines wrapped by words at the terminal's width (ngapcli/wrapfr.py)."""
+    from ngapcli.wrapfr import wrap as fill
+
+    return fill(text, indent)
 
 
 def _money(value) -> str:

@@ -350,3 +350,24 @@ def test_french_values_of_fixed_keys(tour):
     a, b = run_cli("price", french, "-f", "json").json, run_cli("price", english, "-f", "json").json
     assert [(l["code"], l["amount"], l["amo"]) for l in a["lines"]] == \
         [(l["code"], l["amount"], l["amo"]) for l in b["lines"]] == [("AMI", "3.30", "3.30"), ("MAU", "1.35", "1.35")]
+
+
+def test_messages_wrapped_by_words_on_a_terminal_only():
+    from ngapcli.wrapfr import for_terminal, wrap
+
+    message = ("erreur : tournee.yaml:9:16: « place » : valeur « bureau » inconnue ; valeurs permises : home, office"
+               " (8 h, 12 km, 50 %)")
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert for_terminal(message, io.StringIO()) == message          # a pipe: one message, one line
+    for columns in (30, 40, 80):
+        text = wrap(message, columns=columns)
+        lines = text.splitlines()
+        assert all(len(l) < columns for l in lines) and all(l.startswith("  ") for l in lines[1:])
+        assert " ".join(text.split()) == " ".join(message.split())
+        for line in lines:
+            assert not line.rstrip().endswith("«") and not line.lstrip().startswith(("»", ":", ";", "%", "h,"))
+    assert "\n" in for_terminal(message, Tty()) or len(message) < 80
