@@ -371,3 +371,19 @@ def test_messages_wrapped_by_words_on_a_terminal_only():
         for line in lines:
             assert not line.rstrip().endswith("«") and not line.lstrip().startswith(("»", ":", ";", "%", "h,"))
     assert "\n" in for_terminal(message, Tty()) or len(message) < 80
+
+
+def test_a_line_without_value_says_so(tour):
+    path = tour("""
+        date: 2020-01-10
+        nurse: {name: C}
+        patients:
+          - id: P1
+            visits:
+              - time: "10:30"
+                acts: [{cotation: "TMI 1", label: "télésoin"}, vaccination_injection, injection_im]
+    """)
+    out = run_cli("price", path, env=NARROW).stdout
+    assert re.search(r"^TMI\s+1\s+0 %\s+—\s+0,00\s+télésoin", out, re.M)
+    assert re.search(r"^AMI\s+2,4\s+0 %\s+3,15\s+0,00\s+Injection d'un vaccin", out, re.M)
+    assert "acte non en vigueur à cette date" in out and not re.search(r"\s0\s+0,00", out)
