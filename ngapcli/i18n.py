@@ -86,6 +86,19 @@ def _metavar(param) -> str | None:
     return word
 
 
+def install_completion(ctx, param, value):
+    """typer's --install-completion, said in French."""
+    if not value or ctx.resilient_parsing:
+        return value
+    import sys
+
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    sys.stdout.write(f"complétion {shell} installée dans {path} : elle prendra effet dans un nouveau terminal\n")
+    sys.exit(0)
+
+
 def _no_metavar(param, ctx) -> str:
     return ""
 
@@ -104,6 +117,8 @@ def frenchify(command, ctx=None) -> None:
                 param.type.get_metavar = _no_metavar
         if param.name in OPTION_HELP:
             param.help = OPTION_HELP[param.name]
+        if param.name == "install_completion":
+            param.callback = install_completion
     if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
         command.subcommand_metavar = SUBCOMMAND_METAVAR
     for sub in (getattr(command, "commands", None) or {}).values():

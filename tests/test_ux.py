@@ -387,3 +387,14 @@ def test_a_line_without_value_says_so(tour):
     assert re.search(r"^TMI\s+1\s+0 %\s+—\s+0,00\s+télésoin", out, re.M)
     assert re.search(r"^AMI\s+2,4\s+0 %\s+3,15\s+0,00\s+Injection d'un vaccin", out, re.M)
     assert "acte non en vigueur à cette date" in out and not re.search(r"\s0\s+0,00", out)
+
+
+@pytest.mark.parametrize("shell,written", [("bash", ".bash_completions/ngap.sh"), ("zsh", ".zfunc/_ngap"),
+                                           ("fish", ".config/fish/completions/ngap.fish")])
+def test_install_completion_in_french(tmp_path, shell, written):
+    env = {"NO_COLOR": "1", "PATH": "", "NGAP_CACHE_DIR": "off", "HOME": str(tmp_path),
+           "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    r = subprocess.run([sys.executable, "-m", "ngapcli", "--install-completion", shell], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0 and r.stdout.startswith(f"complétion {shell} installée dans "), r.stderr
+    assert (tmp_path / written).is_file()
