@@ -398,3 +398,19 @@ def test_install_completion_in_french(tmp_path, shell, written):
                        text=True, env=env)
     assert r.returncode == 0 and r.stdout.startswith(f"complétion {shell} installée dans "), r.stderr
     assert (tmp_path / written).is_file()
+
+
+def test_no_negative_zero_in_the_audit_summary(tour):
+    path = tour("""
+        date: 2025-03-10
+        nurse: {name: C}
+        patients:
+          - id: P1
+            visits:
+              - time: "10:30"
+                acts: [injection_im]
+                billed: "AMI1 + MAU + IFD"
+    """)
+    out = run_cli("audit", path, "--all", env=NARROW).stdout
+    assert re.search(r"Écarts en trop / en moins \(NGAP203\)\s+│\s+0,00 € / 0,00 €", out)
+    assert "\u22120,00" not in out and "-0,00" not in out

@@ -1,6 +1,8 @@
 """Output of `ngap audit`: JSON document, CSV of differences, and the rich table (billed | due)."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ngapcli import __version__
 from ngapcli.audit import KIND_FR, AuditResult
 from ngapcli.render import euros, fr  # table numbers: U+202F thousands, one minus sign (render/fmt.py)
@@ -108,7 +110,8 @@ def _totals(result: AuditResult, console) -> None:
     summary.add_row(Text("Oublis (NGAP202, manque à gagner)", style="yellow"),
                     Text(euros(t["forgotten"]), style="bold yellow"))
     summary.add_row(Text("Écarts en trop / en moins (NGAP203)", style="magenta"),
-                    Text(f"+{euros(t['ecart_over'])} / −{euros(t['ecart_under'])}", style="magenta"))
+                    Text(f"{euros(t['ecart_over'], sign=True)} / {euros(-Decimal(t['ecart_under']))}",
+                         style="magenta"))   # « +21,47 € / −31,42 € », « 0,00 € » for none (never −0,00)
     console.print(summary)
     if not result.differences:
         console.print(Text("La facturation correspond à la cotation due.", style="bold green"))
