@@ -149,9 +149,10 @@ def render_report(report: Report, console: Console) -> None:
 
 
 def _signed(diff: str, percent: str | None) -> str:
-    sign = "+" if not diff.startswith("-") else ""
-    pct = "" if percent is None else f" ({'+' if not percent.startswith('-') else ''}{percent} %)"
-    return f"{sign}{fr(diff)} €{fr(pct)}"
+    """« +37,98 € (+4,76 %) », « −1,20 € (−0,5 %) », « 0,00 € (0,00 %) »: one minus sign, no signed zero."""
+    from ngapcli.render.fmt import euros as money, percent as pct
+
+    return money(diff, sign=True) + ("" if percent is None else f" ({pct(percent, sign=True)})")
 
 
 def _diagnostics(warnings: list[dict], console: Console) -> None:
