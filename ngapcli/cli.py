@@ -62,6 +62,9 @@ def _version(value: bool):
 def _main(version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                        help="Affiche la version et quitte.")):
     """Cotation des soins infirmiers libéraux (NGAP Titre XVI)."""
+    data = sys.modules.get("ngapcli.render.data")
+    if data is not None:   # each invocation starts with the plain CSV (csv-fr is set by --format, see _format)
+        data.FRENCH_CSV = False
 
 
 def fail(exc: Exception) -> typer.Exit:
