@@ -141,7 +141,7 @@ def test_closed_pipe_through_a_shell_pipeline(tmp_path):
     r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "NGAP_CACHE_DIR": "off"})
     assert r.stdout.splitlines() == ["file,nurse,date,patient,visit,time,kind,code,coefficient,rate,quantity,"
-                                     "unit_value,amount,act,label,rule,amo", "status=0"]
+                                     "unit_value,amount,act,label,rule,amo,patient_name", "status=0"]
     assert r.stderr == ""
 
 
