@@ -414,3 +414,15 @@ def test_no_negative_zero_in_the_audit_summary(tour):
     out = run_cli("audit", path, "--all", env=NARROW).stdout
     assert re.search(r"Écarts en trop / en moins \(NGAP203\)\s+│\s+0,00 € / 0,00 €", out)
     assert "\u22120,00" not in out and "-0,00" not in out
+
+
+def test_screens_cite_no_file_the_user_does_not_have():
+    from ngapcli.tariffs import TariffStore
+
+    outs = [run_cli("tariffs", "--date", "01/03/2025", env=NARROW).stdout,
+            run_cli("tariffs", "--zone", "reunion", env=NARROW).stdout,
+            run_cli("explain", "--list", env=NARROW).stdout, run_cli("acts", env=NARROW).stdout]
+    outs += [run_cli("explain", a, env=NARROW).stdout for a in TariffStore.load(None).acts]
+    for out in outs:
+        for bad in ("rules.md", "catalog.md", "research", "shared/"):
+            assert bad not in out, (bad, out[:200])
