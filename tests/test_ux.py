@@ -296,6 +296,7 @@ def test_completion_answers_quickly_from_the_console_script():
 def test_ngap_new_writes_a_template_that_prices(tmp_path):
     text = run_cli("new", "--date", "10/03/2025", "--nurse", "Léa Petit").stdout
     assert text.startswith("# Tournée de Léa Petit du 10/03/2025") and "date: 2025-03-10" in text
+    assert all(len(line) < 80 for line in text.splitlines())      # readable in an 80-column terminal
     priced = run_cli("price", "-", "-f", "json", input=text)
     assert priced.exit_code == 0 and Decimal(priced.json["totals"]["amount"]) > 0
     target = tmp_path / "t.yaml"
