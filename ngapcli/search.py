@@ -61,7 +61,7 @@ def haystack(act) -> str:
 
 
 def _matches(word: str, text: str, words: set[str]) -> bool:
-    return word in words if len(word) <= 3 else word in text
+    return word in words if len(word) <= 3 and word.isalnum() else word in text
 
 
 def search(acts, query: str | None) -> list:
@@ -71,7 +71,9 @@ def search(acts, query: str | None) -> list:
     if not query or not query.strip():
         return acts
     q = fold(query)
-    words = _WORD.findall(q)
+    # words as typed (an id keeps its underscores: « injection_sc » finds that act, not injection_implant_sc)
+    words = [w.strip("«»\"'.,;:!?()") for w in q.split()]
+    words = [w for w in words if w]
     kept = [w for w in words if w not in STOPWORDS] or words
     if not kept:
         return []
