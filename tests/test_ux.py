@@ -243,7 +243,8 @@ def test_explain_list_lists_codes_diagnostics_and_acts():
     assert act.startswith("injection_im — Injection intramusculaire")
 
 
-@pytest.mark.parametrize("query,first", [("prise de sang", "prelevement_veineux"), ("PLC", "pansement_brulure_etendue"),
+@pytest.mark.parametrize("query,first", [("injection_sc", "injection_sc"), ("« insuline »", "surveillance_glycemie_insuline"),
+                                         ("prise de sang", "prelevement_veineux"), ("PLC", "pansement_brulure_etendue"),
                                          ("insuline", "surveillance_glycemie_insuline"), ("im", "injection_im"),
                                          ("pansement lourd", "bilan_plaie_initial")])
 def test_act_search_by_common_words_and_abbreviations(query, first):
@@ -254,6 +255,8 @@ def test_act_search_by_common_words_and_abbreviations(query, first):
         assert "pansement_lourd_diabetique" in ids and "pansement_autre" not in ids
     if query == "im":
         assert "injection_iv_immunodeprime" not in ids    # « im » is a word, not any « imm… »
+    if query == "injection_sc":
+        assert ids == ["injection_sc"]                     # an id is searched whole
 
 
 @pytest.mark.parametrize("written,meant", [("Injection_IM", "injection_im"),
