@@ -283,13 +283,18 @@ def audit(
     paths: List[str] = typer.Argument(None, help="Fichiers ou dossiers de tournées YAML (avec « billed »), ou « - »."),
     billed: Optional[Path] = typer.Option(None, "--billed", dir_okay=False, help="CSV des cotations facturées "
                                           "(colonnes date, patient, time ou visit, cotation, amount facultatif) ; "
-                                          "remplace les clés « billed » des tournées."),
+                                          "remplace les clés « billed » des tournées ; "
+                                          "sans tournée, l'export est contrôlé seul (colonnes nurse, zone facultatives)."),
     format: Format = FormatOpt,
     strict: bool = typer.Option(False, "--strict", help="Toute différence (oubli, écart) fait échouer (code 1)."),
     show_all: bool = typer.Option(False, "--all", help="Tableau : montre aussi les visites conformes."),
     tariffs: Optional[Path] = TariffsOpt,
 ):
-    """Compare la cotation facturée de chaque visite à la cotation due : indus, oublis, écarts (code 1 si un indu)."""
+    """Compare la cotation facturée de chaque visite à la cotation due : indus, oublis, écarts (code 1 si un indu).
+
+    Avec --billed FICHIER.csv et sans tournée : contrôle l'export de facturation seul (indus certains, à vérifier)."""
+    if billed is not None and not paths:
+        _audit_export(billed, format, strict, tariffs)
     from ngapcli import auditio
     from ngapcli.audit import audit as run_audit
     from ngapcli.render import audit as out
@@ -316,6 +321,29 @@ def audit(
         else:
             data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
         _diagnostics_to_stderr(result.diagnostics)
+    raise typer.Exit(result.exit_code(strict))
+
+
+def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[Path]) -> None:
+    """`ngap audit --billed FILE.csv` without tours: the export checked by itself (ngapcli.claims)."""
+    from ngapcli.claimsio import audit_export
+    from ngapcli.render import claims as out
+
+    try:
+        store = _store(tariffs)
+        with out.progress_bar(out.stderr_is_terminal()) as progress:
+            result = audit_export(str(billed), store, progress)
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    if format is Format.table:
+        out.render_claims(result, _console())
+    else:
+        from ngapcli.render import data
+
+        if format is Format.json:
+            data.write_json(out.claims_document(result), sys.stdout)
+        else:
+            data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
     raise typer.Exit(result.exit_code(strict))
 
 

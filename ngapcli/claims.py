@@ -1,0 +1,762 @@
+"""Checks of a billing export by itself (`ngap audit --billed FILE.csv` without tours): pure functions
+from billed rows to findings, no I/O.
+
+Only what the billed lines show is judged, against the values (``values.yaml``), the catalog
+(``acts.yaml``), the rule parameters (``rules.yaml``) and the public holidays of the tariff store in
+force that day in that zone — the same data as ``ngap price``:
+
+- a row: its stated amount against its items at the dated values; a code that has no value that day;
+  a coefficient that no act of that letter has at that date;
+- a passage (rows of the same nurse, day, patient and time): MAU beside a second act, above the
+  maximal coefficient, or with MCI, AMX, IFI or a BSI forfait; night and Sunday together; night outside
+  the night bands; F on a weekday that is no holiday of the zone; IFD and IFI together; a majoration or a
+  travel allowance without any act; an item that counts once per passage billed twice; MCI beside the
+  bilan de plaie; three acts at full rate;
+- a patient's day (all nurses): more than the allowed IFI, two BSI forfaits, IFI without forfait or DI,
+  a second long perfusion forfait, AIS beside a BSI forfait;
+- a nurse's day: the daily IK cap;
+- a patient's 12 months: acts limited per 12 months, where the coefficient tells the act.
+
+Each finding is **certain** (undue whatever care was given) or **to check** (depends on the care, or
+on what the export does not show). Its ``amount`` is the euros at stake: > 0 billed too much,
+< 0 billed too little. An item's euros are counted once even when several rules name it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ngapcli.cotation import KM_CODES, BilledItem, describe
+from ngapcli.result import money
+
+ZERO = Decimal("0.00")
+ONE = Decimal(1)
+HALF = Decimal("0.5")
+ACT_LETTERS = frozenset({"AMI", "AMX", "AIS", "DI", "TMI"})
+FORFAITS = frozenset({"BSA", "BSB", "BSC"})
+CARE = ACT_LETTERS | FORFAITS | {"TLS", "TLL", "TLD", "CDC"}
+ONCE_PER_PASSAGE = ("MAU", "MCI", "MIE", "N", "F", "IFD", "IFI")
+WITHOUT_CARE = ("MAU", "MCI", "MIE", "N", "F", "IFD", "IFI", "IK", "IKM", "IKS")
+NUMBERED = frozenset({"AMI", "AMX", "AIS", "DI", "TMI"})   # coefficient tells the act
+
+# code → (title, article) ; the diagnostics module carries the same titles and references
+RULES: dict[str, tuple[str, str]] = {
+    "NGAP205": ("Montant de la ligne différent des valeurs en vigueur",
+                "NGAP DG art. 2 et 11 ; valeurs des lettres clés (convention nationale et avenants)"),
+    "NGAP206": ("Code sans valeur à cette date", "NGAP Titre XVI ; convention nationale et avenants"),
+    "NGAP207": ("Coefficient d'aucun acte de la lettre à cette date", "NGAP Titre XVI (liste des actes)"),
+    "NGAP208": ("MAU avec un second acte", "NGAP DG art. 23.1 ; décision UNCAM du 08/02/2023 (JORF 16/03/2023)"),
+    "NGAP209": ("MAU sur un acte non éligible", "NGAP DG art. 23.1 ; décision UNCAM du 18/07/2019 (JORF 11/09/2019)"),
+    "NGAP210": ("MAU avec MCI, AMX, IFI ou forfait BSI", "NGAP DG art. 23.1 ; décision UNCAM du 08/02/2023 (JORF 16/03/2023)"),
+    "NGAP211": ("Majoration ou indemnité sans acte", "NGAP DG art. 13, 14 et 23"),
+    "NGAP212": ("Nuit et dimanche/férié sur un passage", "NGAP DG art. 14"),
+    "NGAP213": ("Majoration de nuit hors des heures de nuit", "NGAP DG art. 14"),
+    "NGAP214": ("Nuit 23 h-5 h facturée hors de cette tranche", "NGAP DG art. 14"),
+    "NGAP215": ("Majoration F un jour ouvré non férié", "NGAP DG art. 14"),
+    "NGAP216": ("IFD et IFI sur un passage", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020 (JORF 09/04/2020)"),
+    "NGAP217": ("Plus de quatre IFI dans la journée", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020 (JORF 09/04/2020)"),
+    "NGAP218": ("Deux forfaits BSI le même jour", "NGAP Titre XVI chap. I art. 12"),
+    "NGAP219": ("IFI sans forfait BSI ni DI ce jour-là", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020 (JORF 09/04/2020)"),
+    "NGAP220": ("Élément facturé deux fois sur un passage", "NGAP DG art. 13, 14 et 23"),
+    "NGAP221": ("MCI avec le bilan de plaie", "NGAP DG art. 23.2 ; NGAP Titre XVI chap. I art. 3"),
+    "NGAP222": ("Second forfait de perfusion longue le même jour",
+                "NGAP Titre XVI chap. II art. 3 ; circulaire CNAM CIR-9/2025 du 25/06/2025"),
+    "NGAP223": ("Plafond journalier des IK dépassé", "Convention nationale, avenant 6 (plafonnement journalier des IK)"),
+    "NGAP224": ("Limite sur 12 mois dépassée", "NGAP Titre XVI chap. I art. 3 et 12"),
+    "NGAP225": ("Trois actes ou plus à taux plein", "NGAP DG art. 11B"),
+    "NGAP226": ("AIS le jour d'un forfait BSI", "Convention nationale art. 5.7 ; NGAP Titre XVI chap. I art. 11 et 12"),
+}
+
+
+def fr(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def fr_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass(slots=True)
+class Claim:
+    """One row of the export."""
+    file: str
+    line: int
+    nurse: str
+    day: date
+    patient: str
+    time: str | None
+    minutes: int | None
+    zone: str
+    text: str
+    items: tuple[BilledItem, ...]
+    amount: Decimal | None = None
+    visit: int | None = None
+
+    @property
+    def source(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(slots=True)
+class Unit:
+    """One billed item (quantity expanded), priced at the day's value."""
+    claim: Claim
+    item: BilledItem
+    value: Decimal | None
+    amount: Decimal
+    charged: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.item.code
+
+    @property
+    def text(self) -> str:
+        i = self.item
+        return describe(BilledItem(i.code, i.coefficient, i.rate, 1, i.level))
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    certain: bool
+    amount: Decimal          # euros at stake: > 0 billed too much, < 0 too little
+    claim: Claim
+    item: str                # the billed item (or « MONTANT »)
+    message: str
+    billed_amount: Decimal = ZERO
+    due_amount: Decimal = ZERO
+    reading: str | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return RULES[self.code][0]
+
+    @property
+    def article(self) -> str:
+        return RULES[self.code][1]
+
+    @property
+    def kind(self) -> str:
+        return "ecart" if self.amount < 0 else "indu"
+
+    def as_dict(self) -> dict:
+        c = self.claim
+        return {
+            "code": self.code, "kind": self.kind, "certain": self.certain, "rule": self.title,
+            "file": c.file, "nurse": c.nurse, "date": c.day.isoformat(), "patient": c.patient, "visit": c.visit,
+            "time": c.time, "line": c.line, "zone": c.zone, "item": self.item,
+            "billed": {"text": c.text, "amount": str(c.amount) if c.amount is not None else None,
+                       "source": c.source},
+            "due": None, "billed_amount": str(self.billed_amount), "due_amount": str(self.due_amount),
+            "amount": str(self.amount), "article": self.article, "message": self.message,
+            "reading": self.reading, "diagnostic": None,
+            "sources": list(self.sources or (c.source,)),
+        }
+
+
+# -- what the tariff store says, memoised (a year of rows asks the same questions again and again) --------
+
+class Catalog:
+    """Questions to the tariff store about billed codes, memoised per (code, day, zone)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.rules = store.rules
+        self._acts: dict = {}
+        self._value: dict = {}
+        night = self.rules["night"]["bands"]
+        self.bands = [(_minutes(b["start"]), _minutes(b["end"]), b["value"]) for b in night]
+        mau = self.rules["mau"]
+        self.mau_from = mau["from"]
+        self.mau_any_from = mau["any_coefficient_from"]
+        self.mau_max = Decimal(str(mau["max_coefficient"]))
+        self.mau_letters = frozenset(mau["letters"])
+        self.max_ifi = int(self.rules["bsi"]["max_ifi_per_day"])
+        self.ais_end = self.rules["bsi"]["ais_dependence_end"]
+        perf = self.rules["perfusion"]
+        self.long_once_from = perf.get("long_once_a_day_from")
+        second = store.acts.get(perf.get("long_second_becomes") or "")
+        self.long_second = second
+        cap = self.rules["ik"]["daily_cap"]
+        self.cap_from, self.cap_certain_from = cap["from"], cap.get("certain_from") or cap["from"]
+        self.full_km, self.half_km = Decimal(cap["full_km"]), Decimal(cap["half_km"])
+        self.saturday_from = _minutes(self.rules["saturday_urgent_from"])
+
+    def value(self, key: str, day: date, zone: str) -> Decimal | None:
+        if key not in self.store.series:
+            return None
+        return self.store.value(key, day, zone)
+
+    def unit_value(self, item: BilledItem, day: date, zone: str, minutes: int | None) -> Decimal | None:
+        key = item.code
+        if key == "N":
+            if item.level == 2:
+                key = "N_DEEP"
+            elif item.level is None and minutes is not None:
+                key = self.night_key(minutes) or "N"
+        return self.value(key, day, zone)
+
+    def night_key(self, minutes: int) -> str | None:
+        for start, end, key in self.bands:
+            if (start <= minutes < end) if start < end else (minutes >= start or minutes < end):
+                return key
+        return None
+
+    def acts(self, letter: str, coefficient: Decimal, day: date) -> tuple[list, list]:
+        """(acts in force that day, acts of another date) whose letter and coefficient are these;
+        AMX: the acts that may be billed in a dependence passage."""
+        key = (letter, coefficient, day)
+        found = self._acts.get(key)
+        if found is None:
+            now, other = [], []
+            for a in self.store.acts.values():
+                if letter == "AMX":
+                    if a.amx == "none" or a.letter != "AMI":
+                        continue
+                elif a.letter != letter:
+                    continue
+                if a.coefficient(day) == coefficient:
+                    (now if a.in_force(day) else other).append(a)
+                elif any(c == coefficient for _, c in a.coefficients):
+                    other.append(a)
+            found = self._acts[key] = (now, other)
+        return found
+
+    def holiday(self, day: date, zone: str) -> str | None:
+        return self.store.is_holiday(day, zone)
+
+
+def _minutes(text: str) -> int:
+    h, m = str(text).split(":")
+    return int(h) * 60 + int(m)
+
+
+# -- priced units ---------------------------------------------------------------------------------------
+
+def units_of(claim: Claim, cat: Catalog) -> list[Unit]:
+    out = []
+    for item in claim.items:
+        value = cat.unit_value(item, claim.day, claim.zone, claim.minutes)
+        amount = money(item.effective * value) if value is not None else ZERO
+        for _ in range(item.quantity):
+            out.append(Unit(claim, item, value, amount))
+    return out
+
+
+class Sink:
+    """Collects findings; an item's euros are claimed by the first finding that names it."""
+
+    def __init__(self):
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, certain: bool, claim: Claim, item: str, message: str, units=(), amount=None,
+            reading: str | None = None, due: Decimal = ZERO, sources=()) -> Finding:
+        if amount is None:
+            amount = ZERO
+            for u in units:
+                if not u.charged:
+                    u.charged = True
+                    amount += u.amount
+        billed = sum((u.amount for u in units), ZERO) if units else (claim.amount or ZERO)
+        f = Finding(code, certain, amount, claim, item, message, billed, due, reading, tuple(sources))
+        self.findings.append(f)
+        return f
+
+
+# -- row checks -----------------------------------------------------------------------------------------
+
+def check_row(claim: Claim, units: list[Unit], cat: Catalog, sink: Sink) -> None:
+    day, zone = claim.day, claim.zone
+    priced = True
+    for u in units:
+        if u.value is None:
+            priced = False
+    seen: set[int] = set()
+    for u in units:
+        item = u.item
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if u.value is None:
+            first = _first_value(cat, item)
+            at_stake = claim.amount if (claim.amount is not None and len(claim.items) == 1) else (
+                money(item.effective * first[1]) * item.quantity if first else ZERO)
+            when = (f"il n'existe qu'à partir du {fr_date(first[0])}" if first and first[0] > day
+                    else "aucune valeur connue")
+            sink.add("NGAP206", True, claim, u.text,
+                     f"{u.text} facturé le {fr_date(day)} : {when} ; rien n'est dû pour ce code ce jour-là "
+                     f"({fr(at_stake)} €).", [x for x in units if x.item is item], amount=at_stake)
+            for x in units:
+                if x.item is item:
+                    x.charged = True
+            continue
+        if item.code in NUMBERED:
+            now, other = cat.acts(item.code, item.coefficient, day)
+            if not now:
+                mine = [x for x in units if x.item is item]
+                if other:
+                    names = ", ".join(sorted({a.id for a in other})[:3])
+                    why = (f"aucun acte en {item.code} de coefficient {_show(item.coefficient)} n'est en vigueur le "
+                           f"{fr_date(day)} (coefficient d'un acte d'une autre date : {names})")
+                else:
+                    why = (f"aucun acte en {item.code} n'a le coefficient {_show(item.coefficient)} à cette date "
+                           "(cotation libre, actes additionnés sur une ligne ?)")
+                sink.add("NGAP207", False, claim, u.text, f"{u.text} facturé : {why}. À vérifier contre la "
+                         "prescription et la liste des actes.", mine)
+    if claim.amount is not None and priced and units:
+        computed = sum((u.amount for u in units), ZERO)
+        alt = _plain_night_alternative(claim, units, cat)
+        if claim.amount != computed and claim.amount not in alt:
+            delta = claim.amount - computed
+            hint = _old_value_hint(claim, units, cat, delta)
+            over = delta > 0
+            sink.add("NGAP205", over, claim, "MONTANT",
+                     f"montant déclaré {fr(claim.amount)} € pour « {claim.text.strip()} », "
+                     f"dû {fr(computed)} € aux valeurs du {fr_date(claim.day)}"
+                     + (f" ; {hint}" if hint else "")
+                     + (" : trop facturé" if over else " : manque à gagner") + ".",
+                     amount=delta, due=computed)
+
+
+def _show(d: Decimal) -> str:
+    return format(d.normalize(), "f").replace(".", ",")
+
+
+def _first_value(cat: Catalog, item: BilledItem):
+    key = "N_DEEP" if item.code == "N" and item.level == 2 else item.code
+    s = cat.store.series.get(key)
+    if s is None:
+        return None
+    dates, values = next(iter(s.by_group.values()))
+    return (dates[0], values[0]) if dates else None
+
+
+def _plain_night_alternative(claim: Claim, units: list[Unit], cat: Catalog) -> set:
+    """A plain « N » without a time can be either level: both totals are accepted."""
+    if claim.minutes is not None or not any(u.code == "N" and u.item.level is None for u in units):
+        return set()
+    deep = cat.value("N_DEEP", claim.day, claim.zone)
+    if deep is None:
+        return set()
+    total = ZERO
+    for u in units:
+        total += deep if (u.code == "N" and u.item.level is None) else u.amount
+    return {total}
+
+
+def _old_value_hint(claim: Claim, units: list[Unit], cat: Catalog, delta: Decimal) -> str | None:
+    """Says which item was priced at the value of another date, when one explains the whole delta."""
+    group = cat.store.zones[claim.zone]["values"]
+    for u in units:
+        key = u.code if not (u.code == "N" and u.item.level == 2) else "N_DEEP"
+        s = cat.store.series.get(key)
+        if s is None or u.value is None:
+            continue
+        dates, values = s.by_group[group]
+        n = sum(1 for x in units if x.item is u.item)
+        for start, v in zip(dates, values):
+            if v != u.value and (money(u.item.effective * v) - u.amount) * n == delta:
+                return (f"{u.text} compté {fr(v)} € (valeur du {fr_date(start)}) au lieu de {fr(u.value)} € "
+                        f"en vigueur le {fr_date(claim.day)}")
+    return None
+
+
+# -- passage checks -------------------------------------------------------------------------------------
+
+def check_passage(rows: list[Claim], units: list[Unit], cat: Catalog, sink: Sink, day_forfait: bool) -> None:
+    first = rows[0]
+    by: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        by[u.code].append(u)
+    acts = [u for u in units if u.code in ACT_LETTERS]
+    care = [u for u in units if u.code in CARE]
+    srcs = tuple(sorted({r.source for r in rows}, key=lambda s: int(s.rsplit(":", 1)[1])))
+    where = f"passage du {fr_date(first.day)}" + (f" à {first.time}" if first.time else "")
+
+    def claim_of(us: list[Unit]) -> Claim:
+        return us[0].claim if us else first
+
+    if not care:
+        extra = [u for u in units if u.code in WITHOUT_CARE]
+        if extra:
+            names = " + ".join(u.text for u in extra)
+            sink.add("NGAP211", True, claim_of(extra), names,
+                     f"{names} facturé(s) sans aucun acte ni forfait ({where}) : une majoration ou une indemnité "
+                     "n'accompagne qu'un acte.", extra, sources=srcs)
+    for code in ONCE_PER_PASSAGE:
+        us = by.get(code, [])
+        if code == "IFI":
+            us = [u for u in us if u.item.coefficient == ONE]
+        if len(us) > 1:
+            sink.add("NGAP220", True, claim_of(us[1:]), us[0].text,
+                     f"{us[0].text} facturé {len(us)} fois ({where}) : une fois par passage au plus.", us[1:],
+                     sources=srcs)
+    mau = by.get("MAU", [])
+    if mau and cat.value("MAU", first.day, first.zone) is not None:
+        m = mau[:1]
+        if len(acts) > 1:
+            sink.add("NGAP208", True, claim_of(m), "MAU",
+                     f"MAU facturée avec {len(acts)} actes ({' + '.join(u.text for u in acts)}) ; "
+                     "elle n'est due que pour un acte unique.", m, sources=srcs)
+        elif acts:
+            a = acts[0]
+            coef = a.item.coefficient
+            bad = None
+            if a.code not in cat.mau_letters:
+                bad = f"acte en {a.code} ; la MAU ne s'ajoute qu'à un acte en {', '.join(sorted(cat.mau_letters))}"
+            elif coef > cat.mau_max:
+                bad = f"coefficient {_show(coef)} > {_show(cat.mau_max)}"
+            elif first.day < cat.mau_any_from and coef not in (ONE, Decimal("1.5")):
+                bad = (f"coefficient {_show(coef)} : avant le {fr_date(cat.mau_any_from)}, seuls AMI 1 et AMI 1,5 "
+                       "ouvraient droit à la MAU")
+            if bad:
+                sink.add("NGAP209", True, claim_of(m), "MAU", f"MAU avec {a.text} : {bad}.", m, sources=srcs)
+        with_ = [c for c in ("MCI", "AMX", "IFI", "BSA", "BSB", "BSC") if by.get(c)]
+        if with_:
+            sink.add("NGAP210", True, claim_of(m), "MAU",
+                     f"MAU facturée avec {', '.join(with_)} sur le même passage : jamais cumulable.", m, sources=srcs)
+        elif day_forfait:
+            sink.add("NGAP210", False, claim_of(m), "MAU",
+                     "MAU facturée un jour où un forfait BSI est facturé au patient sur un autre passage : la caisse "
+                     "peut la rejeter (la MAU ne se cumule pas avec les forfaits BSA/BSB/BSC).", m, sources=srcs,
+                     reading="lecture retenue : à vérifier, le texte vise le cumul sur la séance")
+    n, f = by.get("N", []), by.get("F", [])
+    if n and f:
+        sink.add("NGAP212", True, claim_of(f), "F",
+                 f"nuit et dimanche/férié facturés ensemble ({where}) : une seule des deux majorations par passage "
+                 "(celle de nuit est retenue).", f[:1], sources=srcs)
+    if n and first.minutes is not None:
+        band = cat.night_key(first.minutes)
+        if band is None:
+            sink.add("NGAP213", True, claim_of(n), "N",
+                     f"majoration de nuit à {first.time} : la nuit va de 20 h à 8 h.", n[:1], sources=srcs)
+        elif band == "N" and n[0].item.level == 2:
+            deep = n[0].value or ZERO
+            plain = cat.value("N", first.day, first.zone) or ZERO
+            over = deep - plain
+            if over > 0 and not n[0].charged:
+                n[0].charged = True
+                sink.add("NGAP214", True, claim_of(n), "N",
+                         f"nuit 23 h-5 h ({fr(deep)} €) facturée à {first.time} : tranche 20 h-23 h / 5 h-8 h, "
+                         f"{fr(plain)} € dus.", amount=over, due=plain, sources=srcs)
+    if f:
+        wd = first.day.weekday()
+        holiday = cat.holiday(first.day, first.zone)
+        if not holiday and wd < 5:
+            sink.add("NGAP215", True, claim_of(f), "F",
+                     f"majoration F le {_weekday(first.day)} {fr_date(first.day)}, qui n'est ni un dimanche ni un "
+                     f"jour férié en {cat.store.zones[first.zone].get('label', first.zone)}.", f[:1], sources=srcs)
+        elif not holiday and wd == 5:
+            if first.minutes is not None and first.minutes < cat.saturday_from:
+                sink.add("NGAP215", True, claim_of(f), "F",
+                         f"majoration F le samedi {fr_date(first.day)} à {first.time} : le samedi, seulement à partir "
+                         "de 8 h pour des soins urgents.", f[:1], sources=srcs)
+            else:
+                sink.add("NGAP215", False, claim_of(f), "F",
+                         f"majoration F le samedi {fr_date(first.day)} : due seulement pour des soins urgents "
+                         "demandés le jour même, à partir de 8 h.", f[:1], sources=srcs)
+    if by.get("IFD") and by.get("IFI"):
+        d = by["IFD"][:1]
+        sink.add("NGAP216", True, claim_of(d), "IFD",
+                 f"IFD et IFI sur le même passage ({where}) : en passage de dépendance l'IFI remplace l'IFD.", d,
+                 sources=srcs)
+    mci = by.get("MCI", [])
+    if mci:
+        bilan = [u for u in acts if _is_group(cat, u, "bilan_plaie")]
+        if bilan:
+            sink.add("NGAP221", True, claim_of(mci), "MCI",
+                     f"MCI facturée avec le bilan de plaie ({bilan[0].text}) : jamais cumulables.", mci[:1],
+                     sources=srcs)
+    full = sorted((u for u in acts if u.code in ("AMI", "AMX") and u.item.rate == 100),
+                  key=lambda u: -u.item.coefficient)
+    if len(full) >= 3:
+        extra = full[2:]
+        sink.add("NGAP225", False, claim_of(extra), extra[0].text,
+                 f"{len(full)} actes à taux plein ({' + '.join(u.text for u in full)}) : hors dérogation (art. 11B : "
+                 "perfusion, prélèvement veineux, vaccination, pansements lourds…), le deuxième est à 50 % et les "
+                 "suivants ne sont pas facturés.", extra, sources=srcs)
+
+
+def _weekday(day: date) -> str:
+    return ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")[day.weekday()]
+
+
+def _is_group(cat: Catalog, u: Unit, group: str, every: bool = False) -> bool:
+    now, _other = cat.acts(u.code, u.item.coefficient, u.claim.day)
+    if not now:
+        return False
+    test = all if every else any
+    return test(group in a.groups for a in now)
+
+
+# -- patient-day, nurse-day and 12-month checks ---------------------------------------------------------------
+
+def check_patient_day(units: list[Unit], cat: Catalog, sink: Sink) -> None:
+    """``units`` of one patient on one day, in time order, whatever the nurse."""
+    ifi = [u for u in units if u.code == "IFI" and u.item.coefficient == ONE]
+    if len(ifi) > cat.max_ifi:
+        extra = ifi[cat.max_ifi:]
+        sink.add("NGAP217", True, extra[0].claim, "IFI",
+                 f"{len(ifi)} IFI facturées au patient {extra[0].claim.patient} le {fr_date(extra[0].claim.day)} : "
+                 f"au plus {cat.max_ifi} par jour.", extra, sources=[u.claim.source for u in extra])
+    forfaits = [u for u in units if u.code in FORFAITS]
+    if len(forfaits) > 1:
+        keep = max(forfaits, key=lambda u: u.amount)
+        extra = [u for u in forfaits if u is not keep]
+        sink.add("NGAP218", True, extra[0].claim, extra[0].code,
+                 f"{len(forfaits)} forfaits BSI ({', '.join(u.code for u in forfaits)}) facturés au patient "
+                 f"{keep.claim.patient} le {fr_date(keep.claim.day)} : un seul par jour, toutes infirmières "
+                 f"confondues (le plus élevé, {keep.code}, est gardé).", extra, sources=[u.claim.source for u in extra])
+    if ifi and not forfaits and not any(u.code == "DI" for u in units):
+        day = ifi[0].claim.day
+        if cat.value("IFI", day, ifi[0].claim.zone) is not None:
+            all_ifi = [u for u in units if u.code == "IFI"]
+            sink.add("NGAP219", False, all_ifi[0].claim, "IFI",
+                     f"IFI facturée(s) au patient {all_ifi[0].claim.patient} le {fr_date(day)} sans forfait BSA/BSB/BSC "
+                     "ni DI ce jour-là dans l'export : indue, sauf forfait facturé par une infirmière absente de "
+                     "l'export.", all_ifi, sources=[u.claim.source for u in all_ifi])
+    if forfaits:
+        ais = [u for u in units if u.code == "AIS" and u.claim.day >= cat.ais_end]
+        if ais:
+            sink.add("NGAP226", True, ais[0].claim, ais[0].text,
+                     f"AIS facturé le jour d'un forfait {forfaits[0].code} au patient {ais[0].claim.patient} : depuis le "
+                     f"{fr_date(cat.ais_end)}, la dépendance d'un patient BSI passe par les forfaits.", ais,
+                     sources=[u.claim.source for u in ais])
+    if cat.long_once_from and units and units[0].claim.day >= cat.long_once_from:
+        longs = [u for u in units if u.code in ("AMI", "AMX") and _is_group(cat, u, "perfusion_long")]
+        if len(longs) > 1:
+            extra = longs[1:]
+            certain = all(_is_group(cat, u, "perfusion_long", every=True) for u in longs)
+            second = cat.long_second
+            amount = ZERO
+            due = ZERO
+            for u in extra:
+                if u.charged:
+                    continue
+                u.charged = True
+                d = money(second.coefficient(u.claim.day) * u.value) if second is not None else ZERO
+                amount += u.amount - d
+                due += d
+            becomes = (f" ; la suivante se cote {second.letter} {_show(second.coefficient(extra[0].claim.day))}"
+                       if second is not None else "")
+            sink.add("NGAP222", certain, extra[0].claim, extra[0].text,
+                     f"{len(longs)} forfaits de perfusion longue ({' + '.join(u.text for u in longs)}) le "
+                     f"{fr_date(extra[0].claim.day)} pour le patient {extra[0].claim.patient} : un seul par jour depuis "
+                     f"le {fr_date(cat.long_once_from)}{becomes}"
+                     + ("" if certain else " (coefficient partagé avec un autre acte : à vérifier)") + ".",
+                     amount=amount, due=due, sources=[u.claim.source for u in extra],
+                     reading="circulaire CNAM contestée par des syndicats ; paramètre perfusion.long_once_a_day_from")
+
+
+def check_nurse_day(units: list[Unit], cat: Catalog, sink: Sink) -> None:
+    """``units`` of one nurse on one day, in time order: the daily IK cap (avenant 6)."""
+    iks = [u for u in units if u.code in KM_CODES and u.value is not None]
+    if not iks or iks[0].claim.day < cat.cap_from:
+        return
+    done = Decimal(0)
+    total = sum((u.item.coefficient for u in iks), Decimal(0))
+    if total <= cat.full_km:
+        return
+    amount, first, srcs = ZERO, None, []
+    for u in iks:
+        km, start = u.item.coefficient, done
+        done += km
+        full_part = min(km, max(Decimal(0), cat.full_km - start))
+        rest = km - full_part
+        half_part = min(rest, max(Decimal(0), cat.half_km - max(start, cat.full_km)))
+        zero_part = rest - half_part
+        cut = money(half_part * HALF * u.value) + money(zero_part * u.value)
+        if cut > 0:
+            first = first or u
+            amount += cut
+            srcs.append(u.claim.source)
+    if first is None:
+        return
+    day = first.claim.day
+    certain = day >= cat.cap_certain_from
+    sink.add("NGAP223", certain, first.claim, first.code,
+             f"{_show(total)} km d'IK facturés par {first.claim.nurse or 'l’infirmière'} le {fr_date(day)} : km "
+             f"{int(cat.full_km) + 1} à {int(cat.half_km)} payés à 50 %, au-delà non payés ; {fr(amount)} € "
+             "non dus au-delà du plafond.", amount=amount, sources=srcs,
+             reading=None if certain else f"plafond en vigueur le 01/01/2020 ou le {fr_date(cat.cap_certain_from)} "
+             "selon les sources (paramètre ik.daily_cap)")
+
+
+class Window:
+    """Per patient, dates of acts limited per 12 months: only the last year is kept."""
+
+    def __init__(self):
+        self.seen: dict[tuple, deque] = {}
+
+    def count(self, key: tuple, day: date) -> int:
+        q = self.seen.get(key)
+        if q is None:
+            q = self.seen[key] = deque()
+        start = _year_before(day)
+        while q and q[0] <= start:
+            q.popleft()
+        q.append(day)
+        return len(q)
+
+    def prune(self, day: date) -> None:
+        start = _year_before(day)
+        for key in [k for k, q in self.seen.items() if not q or q[-1] <= start]:
+            del self.seen[key]
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:          # 29 February
+        return day - timedelta(days=365)
+
+
+def check_year(units: list[Unit], cat: Catalog, window: Window, sink: Sink) -> None:
+    """Acts whose coefficient tells an act limited per 12 months (bilan de plaie, BSI bilans)."""
+    for u in units:
+        if u.code not in NUMBERED:
+            continue
+        now, _ = cat.acts(u.code, u.item.coefficient, u.claim.day)
+        if not now or any(a.max_per_year is None for a in now):
+            continue
+        cap = sum(a.max_per_year for a in now)
+        key = (u.claim.patient, u.code if u.code != "AMX" else "AMI", u.item.coefficient)
+        n = window.count(key, u.claim.day)
+        if n > cap:
+            names = " ou ".join(a.label.split("(")[0].strip() for a in now)
+            recidive = any("bilan_plaie" in a.groups for a in now)
+            sink.add("NGAP224", not recidive, u.claim, u.text,
+                     f"{u.text} ({names}) : {n}e en 12 mois pour le patient {u.claim.patient}, au plus {cap}"
+                     + (" ; un nouveau bilan n'est admis qu'en cas de récidive après deux mois sans soins de plaie"
+                        if recidive else "") + ".", [u])
+
+
+# -- a day of the export ----------------------------------------------------------------------------------
+
+@dataclass
+class Checker:
+    """Feed it the rows of one day at a time (:meth:`day`); findings accumulate in ``sink``."""
+    store: object
+    cat: Catalog = None
+    sink: Sink = field(default_factory=Sink)
+    window: Window = field(default_factory=Window)
+    file: str = ""
+    rows: int = 0
+    passages: int = 0
+    billed: Decimal = ZERO
+    first: date | None = None
+    last: date | None = None
+    nurses: set = field(default_factory=set)
+    _month: tuple | None = None
+
+    def __post_init__(self):
+        if self.cat is None:
+            self.cat = Catalog(self.store)
+
+    def day(self, claims: list[Claim]) -> None:
+        if not claims:
+            return
+        cat, sink = self.cat, self.sink
+        day = claims[0].day
+        self.first = self.first or day
+        self.last = day
+        if (day.year, day.month) != self._month:
+            self._month = (day.year, day.month)
+            self.window.prune(day)
+        self.rows += len(claims)
+        claims.sort(key=lambda c: (c.minutes if c.minutes is not None else -1, c.line))
+        passages: dict[tuple, list[Claim]] = {}
+        units_of_claim: dict[int, list[Unit]] = {}
+        for c in claims:
+            us = units_of(c, cat)
+            units_of_claim[id(c)] = us
+            self.billed += c.amount if c.amount is not None else sum((u.amount for u in us), ZERO)
+            self.nurses.add(c.nurse)
+            check_row(c, us, cat, sink)
+            if c.time is not None:
+                key = (c.nurse, c.patient, c.zone, c.time)
+            elif c.visit is not None:
+                key = (c.nurse, c.patient, c.zone, "visit", c.visit)
+            else:
+                key = ("row", c.line)
+            passages.setdefault(key, []).append(c)
+        by_patient: dict[tuple, list[Unit]] = defaultdict(list)
+        by_nurse: dict[str, list[Unit]] = defaultdict(list)
+        for c in claims:
+            for u in units_of_claim[id(c)]:
+                by_patient[(c.patient, c.zone)].append(u)
+                by_nurse[c.nurse].append(u)
+        forfait_day = {k for k, us in by_patient.items() if any(u.code in FORFAITS for u in us)}
+        self.passages += len(passages)
+        for rows in passages.values():
+            units = [u for c in rows for u in units_of_claim[id(c)]]
+            check_passage(rows, units, cat, sink, (rows[0].patient, rows[0].zone) in forfait_day)
+        for units in by_patient.values():
+            check_patient_day(units, cat, sink)
+            check_year(units, cat, self.window, sink)
+        for units in by_nurse.values():
+            check_nurse_day(units, cat, sink)
+
+    def result(self) -> "ClaimsResult":
+        findings = sorted(self.sink.findings, key=lambda f: (f.claim.day, f.claim.line, f.code))
+        return ClaimsResult(findings, self.rows, self.passages, self.billed, self.first, self.last,
+                            sorted(n for n in self.nurses if n), self.file)
+
+
+@dataclass
+class ClaimsResult:
+    findings: list[Finding]
+    rows: int
+    passages: int
+    billed: Decimal
+    first: date | None
+    last: date | None
+    nurses: list[str]
+    file: str = ""
+
+    @property
+    def has_certain(self) -> bool:
+        return any(f.certain and f.amount > 0 for f in self.findings)
+
+    def exit_code(self, strict: bool) -> int:
+        return 1 if self.has_certain or (strict and self.findings) else 0
+
+    def totals(self) -> dict:
+        def bucket() -> dict:
+            return {"count": 0, "certain": 0, "undue_certain": ZERO, "to_check": ZERO, "under_billed": ZERO}
+
+        overall = bucket()
+        by_rule: dict[str, dict] = defaultdict(lambda: {**bucket(), "rule": "", "article": "", "rows": []})
+        by_month, by_nurse = defaultdict(bucket), defaultdict(bucket)
+        for f in self.findings:
+            r = by_rule[f.code]
+            r["rule"], r["article"] = f.title, f.article
+            if len(r["rows"]) < 5:
+                r["rows"].append(f.claim.source)
+            for b in (overall, r, by_month[f.claim.day.isoformat()[:7]], by_nurse[f.claim.nurse or "—"]):
+                b["count"] += 1
+                b["certain"] += f.certain
+                if f.amount < 0:
+                    b["under_billed"] -= f.amount
+                elif f.certain:
+                    b["undue_certain"] += f.amount
+                else:
+                    b["to_check"] += f.amount
+
+        def out(b: dict) -> dict:
+            return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in b.items()}
+
+        return {
+            "rows": self.rows, "passages": self.passages, "billed": str(self.billed),
+            "from": self.first.isoformat() if self.first else None,
+            "to": self.last.isoformat() if self.last else None, "nurses": self.nurses,
+            **out(overall),
+            "undue": str(overall["undue_certain"] + overall["to_check"]),
+            "by_rule": {k: out(by_rule[k]) for k in sorted(by_rule)},
+            "by_month": {k: out(by_month[k]) for k in sorted(by_month)},
+            "by_nurse": {k: out(by_nurse[k]) for k in sorted(by_nurse)},
+        }
