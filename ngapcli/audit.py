@@ -162,6 +162,12 @@ class Difference:
     def ngap(self) -> str:
         return KIND_CODE[self.kind]
 
+    @property
+    def certain(self) -> bool:
+        """Undue whatever the audit cannot see: an indu or an over-billed écart against the visit as
+        written. An oubli is no indu; an orphan row (NGAP204) is to check: its visit may be missing."""
+        return self.kind == "indu" or (self.kind == "ecart" and self.amount > 0)
+
     def as_dict(self) -> dict:
         return {
             "code": self.ngap, "kind": self.kind, **self.where, "item": self.code,
@@ -170,7 +176,7 @@ class Difference:
             "billed_amount": str(self.billed.amount if self.billed else ZERO),
             "due_amount": str(self.due.amount if self.due else ZERO),
             "amount": str(self.amount), "article": self.article, "message": self.message,
-            "reading": self.reading, "diagnostic": self.diagnostic,
+            "reading": self.reading, "diagnostic": self.diagnostic, "certain": self.certain,
         }
 
 
@@ -241,15 +247,20 @@ class AuditResult:
 
     def totals(self) -> dict:
         def bucket() -> dict:
-            return {"undue": ZERO, "forgotten": ZERO, "ecart_over": ZERO, "ecart_under": ZERO, "count": 0}
+            return {"undue": ZERO, "orphans": ZERO, "forgotten": ZERO, "ecart_over": ZERO, "ecart_under": ZERO,
+                    "undue_certain": ZERO, "to_check": ZERO, "count": 0}
 
         overall, by_code, by_month = bucket(), defaultdict(bucket), defaultdict(bucket)
         for d in self.differences:
             month = (d.where.get("date") or "")[:7] or "?"
             for b in (overall, by_code[d.code], by_month[month]):
                 b["count"] += 1
-                if d.kind in ("indu", "orphelin"):
+                if d.amount > 0:
+                    b["undue_certain" if d.certain else "to_check"] += d.amount
+                if d.kind == "indu":
                     b["undue"] += d.amount
+                elif d.kind == "orphelin":      # not an indu: a row the tours do not explain (NGAP204)
+                    b["orphans"] += d.amount
                 elif d.kind == "oubli":
                     b["forgotten"] += -d.amount
                 elif d.amount > 0:

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ngapcli.cotation import KM_CODES, BilledItem, describe
+from ngapcli.diagnostics import rule
 from ngapcli.result import money
 
 ZERO = Decimal("0.00")
@@ -41,33 +42,7 @@ ONCE_PER_PASSAGE = ("MAU", "MCI", "MIE", "N", "F", "IFD", "IFI")
 WITHOUT_CARE = ("MAU", "MCI", "MIE", "N", "F", "IFD", "IFI", "IK", "IKM", "IKS")
 NUMBERED = frozenset({"AMI", "AMX", "AIS", "DI", "TMI"})   # coefficient tells the act
 
-# code → (title, article) ; the diagnostics module carries the same titles and references
-RULES: dict[str, tuple[str, str]] = {
-    "NGAP205": ("Montant de la ligne différent des valeurs en vigueur",
-                "NGAP DG art. 2 et 11 ; valeurs des lettres clés (convention nationale et avenants)"),
-    "NGAP206": ("Code sans valeur à cette date", "NGAP Titre XVI ; convention nationale et avenants"),
-    "NGAP207": ("Coefficient d'aucun acte de la lettre à cette date", "NGAP Titre XVI (liste des actes)"),
-    "NGAP208": ("MAU avec un second acte", "NGAP DG art. 23.1 ; décision UNCAM du 08/02/2023 (JORF 16/03/2023)"),
-    "NGAP209": ("MAU sur un acte non éligible", "NGAP DG art. 23.1 ; décision UNCAM du 18/07/2019 (JORF 11/09/2019)"),
-    "NGAP210": ("MAU avec MCI, AMX, IFI ou forfait BSI", "NGAP DG art. 23.1 ; décision UNCAM du 08/02/2023 (JORF 16/03/2023)"),
-    "NGAP211": ("Majoration ou indemnité sans acte", "NGAP DG art. 13, 14 et 23"),
-    "NGAP212": ("Nuit et dimanche/férié sur un passage", "NGAP DG art. 14"),
-    "NGAP213": ("Majoration de nuit hors des heures de nuit", "NGAP DG art. 14"),
-    "NGAP214": ("Nuit 23 h-5 h facturée hors de cette tranche", "NGAP DG art. 14"),
-    "NGAP215": ("Majoration F un jour ouvré non férié", "NGAP DG art. 14"),
-    "NGAP216": ("IFD et IFI sur un passage", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020 (JORF 09/04/2020)"),
-    "NGAP217": ("Plus de quatre IFI dans la journée", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020 (JORF 09/04/2020)"),
-    "NGAP218": ("Deux forfaits BSI le même jour", "NGAP Titre XVI chap. I art. 12"),
-    "NGAP219": ("IFI sans forfait BSI ni DI ce jour-là", "NGAP DG art. 13 ; décision UNCAM du 13/02/2020 (JORF 09/04/2020)"),
-    "NGAP220": ("Élément facturé deux fois sur un passage", "NGAP DG art. 13, 14 et 23"),
-    "NGAP221": ("MCI avec le bilan de plaie", "NGAP DG art. 23.2 ; NGAP Titre XVI chap. I art. 3"),
-    "NGAP222": ("Second forfait de perfusion longue le même jour",
-                "NGAP Titre XVI chap. II art. 3 ; circulaire CNAM CIR-9/2025 du 25/06/2025"),
-    "NGAP223": ("Plafond journalier des IK dépassé", "Convention nationale, avenant 6 (plafonnement journalier des IK)"),
-    "NGAP224": ("Limite sur 12 mois dépassée", "NGAP Titre XVI chap. I art. 3 et 12"),
-    "NGAP225": ("Trois actes ou plus à taux plein", "NGAP DG art. 11B"),
-    "NGAP226": ("AIS le jour d'un forfait BSI", "Convention nationale art. 5.7 ; NGAP Titre XVI chap. I art. 11 et 12"),
-}
+# the title and reference of each code (NGAP205-NGAP226) are those of ngapcli/diagnostics.py
 
 
 def fr(amount: Decimal) -> str:
@@ -133,11 +108,11 @@ class Finding:
 
     @property
     def title(self) -> str:
-        return RULES[self.code][0]
+        return rule(self.code).title
 
     @property
     def article(self) -> str:
-        return RULES[self.code][1]
+        return rule(self.code).reference
 
     @property
     def kind(self) -> str:

@@ -8,7 +8,7 @@ from ngapcli.audit import KIND_FR, AuditResult
 from ngapcli.render import euros, fr  # table numbers: U+202F thousands, one minus sign (render/fmt.py)
 
 CSV_COLUMNS = ["code", "kind", "file", "nurse", "date", "patient", "visit", "time", "line", "item", "billed", "due",
-               "billed_amount", "due_amount", "amount", "article", "message", "reading"]
+               "billed_amount", "due_amount", "amount", "article", "message", "reading", "certain"]
 
 
 def audit_document(result: AuditResult) -> dict:
@@ -27,6 +27,7 @@ def csv_rows(result: AuditResult) -> list[dict]:
         row = d.as_dict()
         row["billed"] = d.billed.text if d.billed else ""
         row["due"] = d.due.text if d.due else ""
+        row["certain"] = "true" if d.certain else "false"
         rows.append(row)
     return rows
 
@@ -107,6 +108,9 @@ def _totals(result: AuditResult, console) -> None:
     summary.add_row("Montant dû", euros(t["due"]))
     summary.add_row(Text("Indus (NGAP201, à rembourser si la caisse contrôle)", style="red"),
                     Text(euros(t["undue"]), style="bold red"))
+    if result.differences and any(d.kind == "orphelin" for d in result.differences):
+        summary.add_row(Text("Lignes non rattachées (NGAP204, à vérifier)", style="red"),
+                        Text(euros(t["orphans"]), style="red"))
     summary.add_row(Text("Oublis (NGAP202, manque à gagner)", style="yellow"),
                     Text(euros(t["forgotten"]), style="bold yellow"))
     summary.add_row(Text("Écarts en trop / en moins (NGAP203)", style="magenta"),
@@ -119,9 +123,11 @@ def _totals(result: AuditResult, console) -> None:
     for title, key, label in (("Par code", "by_code", "Code"), ("Par mois", "by_month", "Mois")):
         table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
         table.add_column(label)
-        for col in ("Indus €", "Oublis €", "Écarts + €", "Écarts − €", "Nombre"):
+        orphans = any(b["orphans"] != "0.00" for b in t[key].values())
+        for col in ("Indus €", *(("Non rattachées €",) if orphans else ()), "Oublis €", "Écarts + €", "Écarts − €",
+                    "Nombre"):
             table.add_column(col, justify="right")
         for k, b in t[key].items():
-            table.add_row(k, euros(b["undue"]), euros(b["forgotten"]), euros(b["ecart_over"]),
-                          euros(b["ecart_under"]), str(b["count"]))
+            table.add_row(k, euros(b["undue"]), *((euros(b["orphans"]),) if orphans else ()), euros(b["forgotten"]),
+                          euros(b["ecart_over"]), euros(b["ecart_under"]), str(b["count"]))
         console.print(table)

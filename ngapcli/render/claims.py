@@ -35,7 +35,7 @@ def csv_rows(result: ClaimsResult) -> list[dict]:
     for f in result.findings:
         d = f.as_dict()
         row = {k: d.get(k) for k in CSV_COLUMNS}
-        row["certain"] = "oui" if f.certain else "non"
+        row["certain"] = "true" if f.certain else "false"
         row["cotation"] = f.claim.text
         row["sources"] = " ".join(d["sources"])
         for k, v in row.items():
