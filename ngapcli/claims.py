@@ -23,6 +23,7 @@ on what the export does not show). Its ``amount`` is the euros at stake: > 0 bil
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -40,6 +41,8 @@ FORFAITS = frozenset({"BSA", "BSB", "BSC"})
 CARE = ACT_LETTERS | FORFAITS | {"TLS", "TLL", "TLD", "CDC"}
 ONCE_PER_PASSAGE = ("MAU", "MCI", "MIE", "N", "F", "IFD", "IFI")
 WITHOUT_CARE = ("MAU", "MCI", "MIE", "N", "F", "IFD", "IFI", "IK", "IKM", "IKS")
+PATIENT_DAY = frozenset({"IFI", "BSA", "BSB", "BSC", "AIS", "DI"})   # codes the patient-day checks read
+DEPENDENCE_ONLY = frozenset({"IFI", "N", "F", "IK", "IKM", "IKS", "MCI"})
 NUMBERED = frozenset({"AMI", "AMX", "AIS", "DI", "TMI"})   # coefficient tells the act
 
 # the title and reference of each code (NGAP205-NGAP226) are those of ngapcli/diagnostics.py
@@ -142,7 +145,14 @@ class Catalog:
         self.store = store
         self.rules = store.rules
         self._acts: dict = {}
-        self._value: dict = {}
+        dates = set()
+        for a in store.acts.values():
+            dates.update(d for d, _ in a.coefficients)
+            dates.update(d for d in (a.start, a.until) if d is not None)
+        self._act_dates = sorted(dates)
+        self._tclass: dict = {}
+        self._interest: dict = {}
+        self._forfait: dict = {}
         night = self.rules["night"]["bands"]
         self.bands = [(_minutes(b["start"]), _minutes(b["end"]), b["value"]) for b in night]
         mau = self.rules["mau"]
@@ -184,7 +194,7 @@ class Catalog:
     def acts(self, letter: str, coefficient: Decimal, day: date) -> tuple[list, list]:
         """(acts in force that day, acts of another date) whose letter and coefficient are these;
         AMX: the acts that may be billed in a dependence passage."""
-        key = (letter, coefficient, day)
+        key = (letter, coefficient, bisect.bisect_right(self._act_dates, day))   # same answer between two dates
         found = self._acts.get(key)
         if found is None:
             now, other = [], []
@@ -199,6 +209,43 @@ class Catalog:
                 elif any(c == coefficient for _, c in a.coefficients):
                     other.append(a)
             found = self._acts[key] = (now, other)
+        return found
+
+    def time_class(self, minutes: int | None):
+        """What the checks of a passage read from its time: the night band, and « before 8 h »."""
+        found = self._tclass.get(minutes, self)
+        if found is self:
+            found = self._tclass[minutes] = (None if minutes is None else
+                                             (self.night_key(minutes), minutes < self.saturday_from))
+        return found
+
+    def interest(self, text: str, items: tuple, day: date) -> int:
+        """1 when a row matters to the patient-day or 12-month checks, 2 | 1 when it bills IK too."""
+        key = (text, day)
+        found = self._interest.get(key)
+        if found is None:
+            if len(self._interest) > 100_000:
+                self._interest.clear()
+            found = 0
+            for item in items:
+                code = item.code
+                if code in KM_CODES:
+                    found |= 3
+                elif code in PATIENT_DAY:
+                    found |= 1
+                elif code in ("AMI", "AMX", "DI"):
+                    now, _ = self.acts(code, item.coefficient, day)
+                    if any(a.max_per_year is not None or "perfusion_long" in a.groups for a in now):
+                        found |= 1
+            self._interest[key] = found
+        return found
+
+    def has_forfait(self, text: str, items: tuple) -> bool:
+        found = self._forfait.get(text)
+        if found is None:
+            if len(self._forfait) > 100_000:
+                self._forfait.clear()
+            found = self._forfait[text] = any(i.code in FORFAITS for i in items)
         return found
 
     def holiday(self, day: date, zone: str) -> str | None:
@@ -356,7 +403,8 @@ def check_passage(rows: list[Claim], units: list[Unit], cat: Catalog, sink: Sink
         return us[0].claim if us else first
 
     if not care:
-        extra = [u for u in units if u.code in WITHOUT_CARE]
+        # a dependence passage bills its IFI (and N/F) without an act: the day's forfait pays the care
+        extra = [u for u in units if u.code in WITHOUT_CARE and not (day_forfait and u.code in DEPENDENCE_ONLY)]
         if extra:
             names = " + ".join(u.text for u in extra)
             sink.add("NGAP211", True, claim_of(extra), names,
@@ -612,6 +660,10 @@ def check_year(units: list[Unit], cat: Catalog, window: Window, sink: Sink) -> N
 
 # -- a day of the export ----------------------------------------------------------------------------------
 
+def _chrono(c: Claim):
+    return (c.minutes if c.minutes is not None else -1, c.line)
+
+
 @dataclass
 class Checker:
     """Feed it the rows of one day at a time (:meth:`day`); findings accumulate in ``sink``."""
@@ -633,6 +685,12 @@ class Checker:
             self.cat = Catalog(self.store)
 
     def day(self, claims: list[Claim]) -> None:
+        """Check the rows of one day (all nurses, all patients).
+
+        Most passages of a day repeat (the same cotation, amount and time band for many patients): a
+        passage whose row and passage checks found nothing is remembered for the day by its signature,
+        and the next ones like it skip those checks. Patient-day and 12-month checks run only for the
+        patients whose rows carry a code they look at; the IK cap only for the nurses who bill IK."""
         if not claims:
             return
         cat, sink = self.cat, self.sink
@@ -643,15 +701,14 @@ class Checker:
             self._month = (day.year, day.month)
             self.window.prune(day)
         self.rows += len(claims)
-        claims.sort(key=lambda c: (c.minutes if c.minutes is not None else -1, c.line))
+        claims.sort(key=_chrono)
         passages: dict[tuple, list[Claim]] = {}
-        units_of_claim: dict[int, list[Unit]] = {}
+        by_patient: dict[tuple, list[Claim]] = defaultdict(list)
+        by_nurse: dict[str, list[Claim]] = defaultdict(list)
+        interest = cat.interest
+        nurses = self.nurses
         for c in claims:
-            us = units_of(c, cat)
-            units_of_claim[id(c)] = us
-            self.billed += c.amount if c.amount is not None else sum((u.amount for u in us), ZERO)
-            self.nurses.add(c.nurse)
-            check_row(c, us, cat, sink)
+            nurses.add(c.nurse)
             if c.time is not None:
                 key = (c.nurse, c.patient, c.zone, c.time)
             elif c.visit is not None:
@@ -659,22 +716,49 @@ class Checker:
             else:
                 key = ("row", c.line)
             passages.setdefault(key, []).append(c)
-        by_patient: dict[tuple, list[Unit]] = defaultdict(list)
-        by_nurse: dict[str, list[Unit]] = defaultdict(list)
-        for c in claims:
-            for u in units_of_claim[id(c)]:
-                by_patient[(c.patient, c.zone)].append(u)
-                by_nurse[c.nurse].append(u)
-        forfait_day = {k for k, us in by_patient.items() if any(u.code in FORFAITS for u in us)}
+            look = interest(c.text, c.items, day)
+            if look:
+                by_patient[(c.patient, c.zone)].append(c)
+                if look & 2:
+                    by_nurse[c.nurse].append(c)
+        forfait_day = {k for k, cs in by_patient.items() if any(cat.has_forfait(c.text, c.items) for c in cs)}
+        units: dict[int, list[Unit]] = {}
+
+        def units_for(c: Claim) -> list[Unit]:
+            us = units.get(id(c))
+            if us is None:
+                us = units[id(c)] = units_of(c, cat)
+            return us
+
+        clean: dict[tuple, Decimal] = {}
+        time_class = cat.time_class
+        billed = ZERO
         self.passages += len(passages)
         for rows in passages.values():
-            units = [u for c in rows for u in units_of_claim[id(c)]]
-            check_passage(rows, units, cat, sink, (rows[0].patient, rows[0].zone) in forfait_day)
-        for units in by_patient.values():
-            check_patient_day(units, cat, sink)
-            check_year(units, cat, self.window, sink)
-        for units in by_nurse.values():
-            check_nurse_day(units, cat, sink)
+            r0 = rows[0]
+            fd = (r0.patient, r0.zone) in forfait_day
+            sig = (tuple((r.text, r.amount) for r in rows), time_class(r0.minutes), r0.zone, fd)
+            known = clean.get(sig)
+            if known is not None:
+                billed += known
+                continue
+            before = len(sink.findings)
+            here = ZERO
+            for r in rows:
+                us = units_for(r)
+                check_row(r, us, cat, sink)
+                here += r.amount if r.amount is not None else sum((u.amount for u in us), ZERO)
+            check_passage(rows, [u for r in rows for u in units[id(r)]], cat, sink, fd)
+            billed += here
+            if len(sink.findings) == before:
+                clean[sig] = here
+        self.billed += billed
+        for cs in by_patient.values():
+            us = [u for c in cs for u in units_for(c)]
+            check_patient_day(us, cat, sink)
+            check_year(us, cat, self.window, sink)
+        for cs in by_nurse.values():
+            check_nurse_day([u for c in cs for u in units_for(c)], cat, sink)
 
     def result(self) -> "ClaimsResult":
         findings = sorted(self.sink.findings, key=lambda f: (f.claim.day, f.claim.line, f.code))

@@ -181,97 +181,113 @@ class _Reader:
 
     def _row(self, record: list[str], index: dict[str, int], line: int) -> Claim:
         n = len(record)
+        get = index.get
 
         def cell(key: str) -> tuple[str, int]:
-            i = index.get(key, -1)
-            if i < 0 or i >= n:
-                return "", i
-            return record[i].strip(), i
+            i = get(key, -1)
+            return (record[i].strip(), i) if 0 <= i < n else ("", i)
 
-        def fail(msg: str, i: int, raw: str = "") -> InputError:
-            col = self.column(line, i, record[i] if 0 <= i < n else raw) if i >= 0 else 1
-            return InputError(msg, self.name, line, col)
+        def fail(msg: str, i: int) -> InputError:
+            return InputError(msg, self.name, line, self.column(line, i, record[i]) if 0 <= i < n else 1)
 
         text, i = cell("date")
         day = self._dates.get(text)
         if day is None:
-            m = _DATE_ISO.match(text)
-            fr_ = None if m else _DATE_FR.match(text)
-            if not m and not fr_:
-                raise fail(f"date « {text} » illisible (JJ/MM/AAAA ou AAAA-MM-JJ)", i)
-            y, mo, d = (int(m[1]), int(m[2]), int(m[3])) if m else (int(fr_[3]), int(fr_[2]), int(fr_[1]))
-            try:
-                day = date(y, mo, d)
-            except ValueError:
-                raise fail(f"la date {text} n'existe pas", i) from None
-            if len(self._dates) < _CACHE_MAX:
-                self._dates[text] = day
+            day = self._date(text, i, fail)
         patient, i = cell("patient")
         if not patient:
             raise fail("patient manquant", i)
-        when, i = cell("time")
         time = minutes = None
-        if when:
-            found = self._times.get(when)
-            if found is None:
-                m = _TIME.match(when)
-                if not m or int(m[1]) > 23 or int(m[2] or 0) > 59:
-                    raise fail(f"heure « {when} » illisible (HH:MM)", i)
-                h, mi = int(m[1]), int(m[2] or 0)
-                found = self._times[when] = (f"{h:02d}:{mi:02d}", h * 60 + mi)
-            time, minutes = found
-        number, i = cell("visit")
+        if "time" in index:
+            when, i = cell("time")
+            if when:
+                found = self._times.get(when)
+                if found is None:
+                    m = _TIME.match(when)
+                    if not m or int(m[1]) > 23 or int(m[2] or 0) > 59:
+                        raise fail(f"heure « {when} » illisible (HH:MM)", i)
+                    h, mi = int(m[1]), int(m[2] or 0)
+                    found = self._times[when] = (f"{h:02d}:{mi:02d}", h * 60 + mi)
+                time, minutes = found
         visit = None
-        if number:
-            if not number.isdigit() or int(number) < 1:
-                raise fail(f"numéro de visite « {number} » illisible (1, 2, 3…)", i)
-            visit = int(number)
+        if "visit" in index:
+            number, i = cell("visit")
+            if number:
+                if not number.isdigit() or int(number) < 1:
+                    raise fail(f"numéro de visite « {number} » illisible (1, 2, 3…)", i)
+                visit = int(number)
         cot, i = cell("cotation")
-        if not cot:
-            raise fail("cotation vide", i)
         items = self._cot.get(cot)
         if items is None:
-            try:
-                items = tuple(parse_cotation(cot, self.name, line, 1))
-            except InputError as exc:
-                offset = (exc.column or 1) - 1
-                exc.column = self.column(line, i, record[i]) + offset
-                raise
-            if len(self._cot) >= _CACHE_MAX:
-                self._cot.clear()
-            self._cot[cot] = items
-        amount_text, i = cell("amount")
+            items = self._cotation(cot, i, record, line, fail)
         amount = None
-        if amount_text:
-            amount = self._amounts.get(amount_text)
-            if amount is None:
-                cleaned = (amount_text.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace("\u202f", "")
-                           .replace(" ", ""))
-                if "," in cleaned and "." in cleaned:        # 1.234,50
-                    cleaned = cleaned.replace(".", "")
-                cleaned = cleaned.replace(",", ".")
-                try:
-                    amount = Decimal(cleaned)
-                except InvalidOperation:
-                    raise fail(f"montant « {amount_text} » illisible", i) from None
-                if not amount.is_finite() or amount < 0 or amount > 100_000:
-                    raise fail(f"montant « {amount_text} » hors bornes", i)
-                amount = amount.quantize(Decimal("0.01"))
-                if len(self._amounts) >= _CACHE_MAX:
-                    self._amounts.clear()
-                self._amounts[amount_text] = amount
-        nurse, i = cell("nurse")
-        zone_text, i = cell("zone")
+        if "amount" in index:
+            amount_text, i = cell("amount")
+            if amount_text:
+                amount = self._amounts.get(amount_text)
+                if amount is None:
+                    amount = self._amount(amount_text, i, fail)
+        nurse = cell("nurse")[0] if "nurse" in index else ""
         zone = "metropole"
-        if zone_text:
-            zone = self._zone_cache.get(zone_text)
-            if zone is None:
-                key = re.sub(r"[^a-z0-9]+", "_", fold(zone_text)).strip("_")
-                zone = self.zone_names.get(key)
-                if zone is None:
-                    raise fail(f"zone « {zone_text} » inconnue ; zones : {', '.join(self.zones)}", i)
-                self._zone_cache[zone_text] = zone
+        if "zone" in index:
+            zone_text, i = cell("zone")
+            if zone_text:
+                zone = self._zone_cache.get(zone_text) or self._zone(zone_text, i, fail)
         return Claim(self.name, line, nurse, day, patient, time, minutes, zone, cot, items, amount, visit)
+
+    def _date(self, text: str, i: int, fail) -> date:
+        m = _DATE_ISO.match(text)
+        fr_ = None if m else _DATE_FR.match(text)
+        if not m and not fr_:
+            raise fail(f"date « {text} » illisible (JJ/MM/AAAA ou AAAA-MM-JJ)", i)
+        y, mo, d = (int(m[1]), int(m[2]), int(m[3])) if m else (int(fr_[3]), int(fr_[2]), int(fr_[1]))
+        try:
+            day = date(y, mo, d)
+        except ValueError:
+            raise fail(f"la date {text} n'existe pas", i) from None
+        if len(self._dates) < _CACHE_MAX:
+            self._dates[text] = day
+        return day
+
+    def _cotation(self, cot: str, i: int, record: list[str], line: int, fail) -> tuple:
+        if not cot:
+            raise fail("cotation vide", i)
+        try:
+            items = tuple(parse_cotation(cot, self.name, line, 1))
+        except InputError as exc:
+            offset = (exc.column or 1) - 1
+            exc.column = self.column(line, i, record[i]) + offset
+            raise
+        if len(self._cot) >= _CACHE_MAX:
+            self._cot.clear()
+        self._cot[cot] = items
+        return items
+
+    def _amount(self, amount_text: str, i: int, fail) -> Decimal:
+        cleaned = (amount_text.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace("\u202f", "")
+                   .replace(" ", ""))
+        if "," in cleaned and "." in cleaned:        # 1.234,50
+            cleaned = cleaned.replace(".", "")
+        cleaned = cleaned.replace(",", ".")
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise fail(f"montant « {amount_text} » illisible", i) from None
+        if not amount.is_finite() or amount < 0 or amount > 100_000:
+            raise fail(f"montant « {amount_text} » hors bornes", i)
+        amount = amount.quantize(Decimal("0.01"))
+        if len(self._amounts) >= _CACHE_MAX:
+            self._amounts.clear()
+        self._amounts[amount_text] = amount
+        return amount
+
+    def _zone(self, zone_text: str, i: int, fail) -> str:
+        key = re.sub(r"[^a-z0-9]+", "_", fold(zone_text)).strip("_")
+        zone = self.zone_names.get(key)
+        if zone is None:
+            raise fail(f"zone « {zone_text} » inconnue ; zones : {', '.join(self.zones)}", i)
+        self._zone_cache[zone_text] = zone
+        return zone
 
 
 def _days(rows: Iterator[Claim]) -> Iterator[list[Claim]]:
