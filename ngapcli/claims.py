@@ -276,14 +276,15 @@ class Sink:
         self.findings: list[Finding] = []
 
     def add(self, code: str, certain: bool, claim: Claim, item: str, message: str, units=(), amount=None,
-            reading: str | None = None, due: Decimal = ZERO, sources=()) -> Finding:
+            reading: str | None = None, due: Decimal = ZERO, sources=(), billed: Decimal | None = None) -> Finding:
         if amount is None:
             amount = ZERO
             for u in units:
                 if not u.charged:
                     u.charged = True
                     amount += u.amount
-        billed = sum((u.amount for u in units), ZERO) if units else (claim.amount or ZERO)
+        if billed is None:
+            billed = sum((u.amount for u in units), ZERO) if units else (claim.amount or ZERO)
         f = Finding(code, certain, amount, claim, item, message, billed, due, reading, tuple(sources))
         self.findings.append(f)
         return f
@@ -447,6 +448,15 @@ def check_passage(rows: list[Claim], units: list[Unit], cat: Catalog, sink: Sink
                      "MAU facturée un jour où un forfait BSI est facturé au patient sur un autre passage : la caisse "
                      "peut la rejeter (la MAU ne se cumule pas avec les forfaits BSA/BSB/BSC).", m, sources=srcs,
                      reading="lecture retenue : à vérifier, le texte vise le cumul sur la séance")
+    elif (len(acts) == 1 and acts[0].code in cat.mau_letters and acts[0].item.rate == 100 and not day_forfait
+          and not any(by.get(c) for c in ("MCI", "AMX", "IFI", "BSA", "BSB", "BSC"))):
+        a = acts[0]
+        coef = a.item.coefficient
+        value = cat.value("MAU", first.day, first.zone)
+        if value is not None and coef <= cat.mau_max and (first.day >= cat.mau_any_from or coef in (ONE, Decimal("1.5"))):
+            sink.add("NGAP227", False, a.claim, "MAU",
+                     f"{a.text} seul sur le passage ({where}) sans MAU : {fr(value)} € de majoration pour acte unique "
+                     "non facturés.", amount=-value, due=value, sources=srcs, billed=ZERO)
     n, f = by.get("N", []), by.get("F", [])
     if n and f:
         sink.add("NGAP212", True, claim_of(f), "F",
