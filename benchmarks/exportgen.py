@@ -135,6 +135,8 @@ def generate(nurses: int = 4, patients_per_nurse: int = 25, seed: int = 2025, in
                     continue
                 if want == "before_cdc" and d >= date(2025, 6, 29):
                     continue
+                if spec[2] == "heavy_wound" and d.toordinal() % 2 == 0:     # seen every other day
+                    continue
                 if d in plan and any(s[0] == spec[0] for s in plan[d]):
                     continue
                 break
