@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from ngapcli.cotation import KM_CODES, BilledItem, describe
 from ngapcli.diagnostics import rule
-from ngapcli.result import money
+from ngapcli.result import Diagnostic, money
 
 ZERO = Decimal("0.00")
 ONE = Decimal(1)
@@ -508,10 +508,20 @@ def check_passage(rows: list[Claim], units: list[Unit], cat: Catalog, sink: Sink
                   key=lambda u: -u.item.coefficient)
     if len(full) >= 3:
         extra = full[2:]
+        second = full[1]
+        half = money(second.item.coefficient * HALF * second.value) if second.value is not None else second.amount
+        amount = ZERO
+        if not second.charged:                   # the second act at 50 % instead of 100 %
+            amount += second.amount - half
+        for u in extra:                          # the third and next: not billable
+            if not u.charged:
+                u.charged = True
+                amount += u.amount
+        second.charged = True
         sink.add("NGAP225", False, claim_of(extra), extra[0].text,
                  f"{len(full)} actes à taux plein ({' + '.join(u.text for u in full)}) : hors dérogation (art. 11B : "
                  "perfusion, prélèvement veineux, vaccination, pansements lourds…), le deuxième est à 50 % et les "
-                 "suivants ne sont pas facturés.", extra, sources=srcs)
+                 f"suivants ne sont pas facturés ({fr(amount)} € en jeu).", amount=amount, due=half, sources=srcs)
 
 
 def _weekday(day: date) -> str:
@@ -684,6 +694,8 @@ class Checker:
     file: str = ""
     rows: int = 0
     passages: int = 0
+    warnings: list = field(default_factory=list)
+    stale: date | None = None
     billed: Decimal = ZERO
     first: date | None = None
     last: date | None = None
@@ -693,6 +705,8 @@ class Checker:
     def __post_init__(self):
         if self.cat is None:
             self.cat = Catalog(self.store)
+        checked = getattr(self.store, "checked_on", None)
+        self.stale = checked + timedelta(days=self.store.stale_after_days) if checked else None
 
     def day(self, claims: list[Claim]) -> None:
         """Check the rows of one day (all nurses, all patients).
@@ -711,6 +725,14 @@ class Checker:
             self._month = (day.year, day.month)
             self.window.prune(day)
         self.rows += len(claims)
+        if self.stale is not None and day > self.stale and not self.warnings:
+            store = self.store
+            first = min(claims, key=lambda c: c.line)
+            self.warnings.append(Diagnostic(
+                "NGAP002", rule("NGAP002").severity,
+                f"Tarifs vérifiés pour la dernière fois le {fr_date(store.checked_on)} : les lignes à partir du "
+                f"{fr_date(day)} sont contrôlées avec ces valeurs ; un avenant a pu les changer depuis, à vérifier.",
+                rule("NGAP002").reference, first.file, first.line, None, day.isoformat(), None))
         claims.sort(key=_chrono)
         passages: dict[tuple, list[Claim]] = {}
         by_patient: dict[tuple, list[Claim]] = defaultdict(list)
@@ -773,7 +795,7 @@ class Checker:
     def result(self) -> "ClaimsResult":
         findings = sorted(self.sink.findings, key=lambda f: (f.claim.day, f.claim.line, f.code))
         return ClaimsResult(findings, self.rows, self.passages, self.billed, self.first, self.last,
-                            sorted(n for n in self.nurses if n), self.file)
+                            sorted(n for n in self.nurses if n), self.file, self.warnings)
 
 
 @dataclass
@@ -786,6 +808,7 @@ class ClaimsResult:
     last: date | None
     nurses: list[str]
     file: str = ""
+    warnings: list = field(default_factory=list)
 
     @property
     def has_certain(self) -> bool:

@@ -245,7 +245,8 @@ def test_twelve_month_counts(tmp_path):
 
 
 def test_three_acts_at_full_rate_are_to_check(tmp_path):
-    assert only(tmp_path, row("AMI2 + AMI1 + AMI1 + IFD", "15,35"), code=0) == [("NGAP225", False, "3.15", 2)]
+    # without a derogation: AMI 1 at 50 % (1,58 instead of 3,15) and the third not billed: 1,57 + 3,15
+    assert only(tmp_path, row("AMI2 + AMI1 + AMI1 + IFD", "15,35"), code=0) == [("NGAP225", False, "4.72", 2)]
 
 
 def test_ais_on_a_forfait_day(tmp_path):
@@ -295,6 +296,16 @@ def test_totals_group_by_rule_month_and_nurse(tmp_path):
     assert {k: v["count"] for k, v in t["by_month"].items()} == {"2025-03": 2, "2025-04": 2}
     assert t["by_nurse"]["B"]["undue_certain"] == "9.15" and t["by_nurse"]["A"]["to_check"] == "23.00"
     assert data["visits"] == [] and data["warnings"] == []
+
+
+def test_rows_after_the_tariff_check_date_get_ngap002(tmp_path):
+    # values.yaml: checked_on + stale_after_days; a row far later is checked with the last known values
+    data = audit(export(tmp_path, row("AMI1 + MAU + IFD", "7,25"), row("AMI1 + MAU + IFD", "7,25", date="2031-05-05"),
+                        row("AMI1 + MAU + IFD", "7,25", date="2031-05-06")), code=0)
+    assert [(w["code"], w["severity"], w["line"], w["date"]) for w in data["warnings"]] == [
+        ("NGAP002", "info", 3, "2031-05-05")]
+    table = run_cli("audit", "--billed", export(tmp_path, row("AMI1", date="2031-05-05"), name="late.csv"))
+    assert "NGAP002" in table.stdout
 
 
 def test_table_output(tmp_path):
@@ -469,3 +480,25 @@ def test_the_same_year_in_windows_1252_with_english_headers(tmp_path):
     got = {(d["line"], d["code"]) for d in data["differences"]}
     assert {(i + 2, c) for i, c, _ in expected} <= got
     assert all(d["line"] in {i + 2 for i, _, _ in expected} for d in data["differences"])
+
+
+# -- the audit beside tours: « certain », and orphan rows apart from indus (issue 13 §4) -------------------------
+
+def test_tour_audit_orphan_rows_are_kept_apart_from_indus(tour, tmp_path):
+    path = tour("date: 2025-03-10\nnurse: {name: Claire Martin}\npatients:\n  - id: P1\n    visits:\n"
+                "      - {time: \"10:00\", acts: [injection_sc]}\n")
+    csv = tmp_path / "b.csv"
+    csv.write_text("date;patient;heure;cotation\n2025-03-10;P1;10:00;AMI1 + MAU + IFD + F\n"
+                   "2025-03-11;P9;08:00;AMI1 + MAU\n", encoding="utf-8")
+    r = run_cli("audit", path, "--billed", csv, "--format", "json")
+    assert r.exit_code == 1
+    data = r.json
+    assert [(d["code"], d["kind"], d["amount"], d["certain"]) for d in data["differences"]] == [
+        ("NGAP201", "indu", "8.50", True), ("NGAP204", "orphelin", "4.50", False)]
+    t = data["totals"]
+    assert (t["undue"], t["orphans"], t["undue_certain"], t["to_check"]) == ("8.50", "4.50", "8.50", "4.50")
+    assert t["by_month"]["2025-03"]["orphans"] == "4.50" and t["by_month"]["2025-03"]["undue"] == "8.50"
+    table = run_cli("audit", path, "--billed", csv)
+    assert "Lignes non rattachées" in table.stdout and "4,50 €" in table.stdout and "rattachées €" in table.stdout
+    rows = run_cli("audit", path, "--billed", csv, "--format", "csv").stdout.splitlines()
+    assert rows[0].endswith(",reading,certain") and rows[1].endswith(",true") and rows[2].endswith(",false")

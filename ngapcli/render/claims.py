@@ -18,7 +18,7 @@ def claims_document(result: ClaimsResult) -> dict:
         "mode": "export",
         "visits": [],
         "differences": [f.as_dict() for f in result.findings],
-        "warnings": [],
+        "warnings": [w.as_dict() for w in result.warnings],
         "totals": result.totals(),
     }
 
@@ -92,6 +92,8 @@ def render_claims(result: ClaimsResult, console, limit: int = 30) -> None:
                     Text(euros(t["to_check"]), style="bold yellow"))
     summary.add_row(Text("Facturé en moins (manque à gagner)", style="magenta"), euros(t["under_billed"]))
     console.print(summary)
+    for w in result.warnings:
+        console.print(Text.assemble((f"{w.code} ", "dim"), w.message, (f" ({w.file}:{w.line})", "dim")))
     if not result.findings:
         console.print(Text("Aucune anomalie décelable sur les seules lignes facturées.", style="bold green"))
         return
