@@ -96,7 +96,7 @@ def _injections():
     return [
         # code, certain, profile wanted, weekday wanted (None: any), new cotation, new time, amount delta
         ("NGAP205", True, "anticoag", None, None, None, Decimal("1.00")),
-        ("NGAP205", False, "anticoag", None, None, None, Decimal("-0.25")),   # IFD at 2.50 (old value)
+        ("NGAP205", True,  "anticoag", None, None, None, Decimal("-0.25")),   # IFD at 2.50 (old value)
         ("NGAP206", True, "anticoag", "before_cdc", "CDC20", None, None),
         ("NGAP207", False, "anticoag", None, "AMI7,3 + IFD", None, None),
         ("NGAP208", True, "anticoag", None, "AMI1 + AMI1/2 + MAU + IFD", None, None),

@@ -337,7 +337,8 @@ def check_row(claim: Claim, units: list[Unit], cat: Catalog, sink: Sink) -> None
             delta = claim.amount - computed
             hint = _old_value_hint(claim, units, cat, delta)
             over = delta > 0
-            sink.add("NGAP205", over, claim, "MONTANT",
+            # a wrong amount is certain either way; only above is it an indu (exit 1)
+            sink.add("NGAP205", True, claim, "MONTANT",
                      f"montant déclaré {fr(claim.amount)} € pour « {claim.text.strip()} », "
                      f"dû {fr(computed)} € aux valeurs du {fr_date(claim.day)}"
                      + (f" ; {hint}" if hint else "")

@@ -49,8 +49,9 @@ COLUMNS = {
     "visit_number": "visit",
 }
 WANTED = ("date", "patient", "time", "visit", "cotation", "amount", "nurse", "zone")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_CLOCK = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"        # a spreadsheet's « 10/03/2025 00:00:00 »
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _CLOCK + "$")
+_DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _CLOCK + "$")
 _TIME = re.compile(r"^(\d{1,2})\s*[:hH]\s*(\d{2})?(?::\d{2})?$")
 
 
@@ -138,9 +139,13 @@ class _Reader:
                 first = text.readline()
             if not first.strip():
                 raise InputError("fichier CSV vide", self.name, 1)
-            self.delimiter = max((";", "\t", ","), key=lambda d: (first.count(d), d == ";"))
-            if first.count(self.delimiter) == 0:
-                self.delimiter = ";"
+            sep = first.strip().lower().startswith("sep=") and first.strip()[4:5]   # Excel's « sep=; » line
+            if sep:
+                self.delimiter = "\t" if sep == "\t" else sep
+            else:
+                self.delimiter = max((";", "\t", ","), key=lambda d: (first.count(d), d == ";"))
+                if first.count(self.delimiter) == 0:
+                    self.delimiter = ";"
             text.seek(0)
             reader = csv.reader(text, delimiter=self.delimiter)
             index: dict[str, int] | None = None
@@ -151,6 +156,8 @@ class _Reader:
                     line = previous_end + 1
                     previous_end = reader.line_num
                     if not record or not any(c.strip() for c in record):
+                        continue
+                    if sep and index is None and record[0].strip().lower().startswith("sep="):
                         continue
                     if index is None:
                         index = self._header(record, line)

@@ -142,7 +142,7 @@ _RULES = [
     # (ngapcli/claims.py; « certain » = undue whatever care was given, « à vérifier » = depends on the care)
     Rule("NGAP205", "error", "Montant de la ligne différent des valeurs en vigueur",
          "NGAP DG art. 2 et 11 ; valeurs des lettres clés (convention nationale et avenants)",
-         "Le montant déclaré d'une ligne n'est pas la somme de ses cotations aux valeurs en vigueur ce jour-là dans la zone (coefficient × valeur de la lettre, arrondi au centime) : au-dessus, c'est un indu certain ; au-dessous, un manque à gagner (par ex. IFD comptée 2,50 € après le 28/01/2024). Corrigez la valeur dans le logiciel de facturation."),
+         "Le montant déclaré d'une ligne n'est pas la somme de ses cotations aux valeurs en vigueur ce jour-là dans la zone (coefficient × valeur de la lettre, arrondi au centime) : l'écart est certain : au-dessus, c'est un indu ; au-dessous, un manque à gagner (par ex. IFD comptée 2,50 € après le 28/01/2024). Corrigez la valeur dans le logiciel de facturation."),
     Rule("NGAP206", "error", "Code sans valeur à cette date", "NGAP Titre XVI ; convention nationale et avenants",
          "Le code facturé n'existait pas à la date du soin (par ex. BSA/BSB/BSC ou AMX avant le 01/01/2020, MAU et MCI avant le 27/05/2012) : rien n'est dû pour lui."),
     Rule("NGAP207", "warning", "Coefficient d'aucun acte de la lettre à cette date", "NGAP Titre XVI (liste des actes)",

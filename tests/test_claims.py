@@ -71,10 +71,10 @@ def test_row_amount_above_the_values_is_a_certain_indu(tmp_path):
     assert data["totals"]["undue_certain"] == "1.00"
 
 
-def test_ifd_at_its_old_value_after_28_january_2024_is_a_loss_to_check(tmp_path):
+def test_ifd_at_its_old_value_after_28_january_2024_is_a_certain_loss(tmp_path):
     # the sources disagree on the date of IFD 2.75 (28/01/2024 retained; one says 01/03/2025)
     data = audit(export(tmp_path, row("AMI1 + MAU + IFD", "7,00", date="2025-02-10")), code=0)
-    assert found(data) == [("NGAP205", False, "-0.25", 2)]
+    assert found(data) == [("NGAP205", True, "-0.25", 2)]
     assert "IFD compté 2,50 € (valeur du 27/05/2012) au lieu de 2,75 €" in data["differences"][0]["message"]
     assert data["totals"]["under_billed"] == "0.25" and data["totals"]["to_check"] == "0.00"
 
@@ -270,7 +270,7 @@ def test_readings_of_the_sources_that_give_no_finding(tmp_path):
 
 def test_rounding_of_ami_1_5_as_one_source_writes_it(tmp_path):
     # 1,5 × 3,15 = 4,725 → 4,73 € half-up; a source writes 4,72 €
-    assert only(tmp_path, row("AMI1,5 + MAU", "6,07")) == [("NGAP205", False, "-0.01", 2)]
+    assert only(tmp_path, row("AMI1,5 + MAU", "6,07"), code=0) == [("NGAP205", True, "-0.01", 2)]
 
 
 def test_bsa_at_13_20_as_one_source_says(tmp_path):
@@ -330,7 +330,7 @@ def test_csv_output_neutralises_formulas(tmp_path):
 
     rows = list(_csv.DictReader(io.StringIO(r.stdout)))
     assert [(x["code"], x["certain"], x["amount"]) for x in rows] == [("NGAP211", "true", "2.75"),
-                                                                       ("NGAP205", "false", "-0.01")]
+                                                                       ("NGAP205", "true", "-0.01")]
     assert rows[0]["patient"] == "'=HYPERLINK(\"http://x\")" and rows[0]["nurse"] == "'@SUM(A1)"
     assert rows[1]["patient"] == "'-P2" and rows[1]["nurse"] == "'+B"
 
@@ -374,6 +374,12 @@ def test_english_headers_other_separators_and_iso_dates(tmp_path, sep):
     rows = [sep.join(["A", "14:00", "2025-03-10", "P1", '"16,40"' if sep == "," else "16,40",
                       '"AMI1 + MAU + IFD + N"', "metropole"])]
     assert found(audit(export(tmp_path, *rows, header=head), code=1)) == [("NGAP213", True, "9.15", 2)]
+
+
+def test_excel_sep_line_and_dates_with_a_clock(tmp_path):
+    path = export(tmp_path, "10/03/2025 00:00:00,P1,14:00,AMI1 + MAU + IFD + N", "2025-03-10T00:00,P2,10:00,AMI1",
+                  header="sep=,\ndate,patient,time,cotation")
+    assert found(audit(path, code=1)) == [("NGAP213", True, "9.15", 3), ("NGAP227", False, "-1.35", 4)]
 
 
 def test_without_time_each_row_is_its_own_passage(tmp_path):
