@@ -286,15 +286,15 @@ def audit(
                                           "remplace les clés « billed » des tournées ; "
                                           "sans tournée, l'export est contrôlé seul (colonnes nurse, zone facultatives)."),
     format: Format = FormatOpt,
-    strict: bool = typer.Option(False, "--strict", help="Toute différence (oubli, écart) fait échouer (code 1)."),
-    show_all: bool = typer.Option(False, "--all", help="Tableau : montre aussi les visites conformes."),
+    strict: bool = typer.Option(False, "--strict", help="Toute différence (oubli, écart ; export seul : tout constat) fait échouer (code 1)."),
+    show_all: bool = typer.Option(False, "--all", help="Tableau : montre aussi les visites conformes (export seul : tous les constats)."),
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Compare la cotation facturée de chaque visite à la cotation due : indus, oublis, écarts (code 1 si un indu).
 
     Avec --billed FICHIER.csv et sans tournée : contrôle l'export de facturation seul (indus certains, à vérifier)."""
     if billed is not None and not paths:
-        _audit_export(billed, format, strict, tariffs)
+        _audit_export(billed, format, strict, tariffs, show_all)
     from ngapcli import auditio
     from ngapcli.audit import audit as run_audit
     from ngapcli.render import audit as out
@@ -324,7 +324,7 @@ def audit(
     raise typer.Exit(result.exit_code(strict))
 
 
-def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[Path]) -> None:
+def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[Path], show_all: bool) -> None:
     """`ngap audit --billed FILE.csv` without tours: the export checked by itself (ngapcli.claims)."""
     from ngapcli.claimsio import audit_export
     from ngapcli.render import claims as out
@@ -336,7 +336,7 @@ def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[
     except (InputError, UsageError) as exc:
         raise fail(exc)
     if format is Format.table:
-        out.render_claims(result, _console())
+        out.render_claims(result, _console(), None if show_all else 30)
     else:
         from ngapcli.render import data
 

@@ -316,6 +316,10 @@ def test_table_output(tmp_path):
                   "Par mois", "2025-03", "Par infirmière", "certain · majoration de nuit à 14:00", "11,90 €"):
         assert words in r.stdout, words
     assert r.stderr == ""          # no progress bar on a pipe
+    many = export(tmp_path, *(row("IFD", "2,75", patient=f"P{i}") for i in range(35)), name="many.csv")
+    assert "les 30 premiers" in run_cli("audit", "--billed", many).stdout
+    every = run_cli("audit", "--billed", many, "--all").stdout
+    assert "premiers" not in every and every.count("certain · IFD") == 35
     clean = run_cli("audit", "--billed", export(tmp_path, row("AMI1 + MAU + IFD", "7,25"), name="ok.csv"))
     assert clean.exit_code == 0 and "Aucune anomalie" in clean.stdout
 

@@ -68,7 +68,7 @@ def progress_bar(enabled: bool):
         yield advance
 
 
-def render_claims(result: ClaimsResult, console, limit: int = 30) -> None:
+def render_claims(result: ClaimsResult, console, limit: int | None = 30) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -119,9 +119,9 @@ def render_claims(result: ClaimsResult, console, limit: int = 30) -> None:
         for k, b in t[key].items():
             table.add_row(k, str(b["count"]), euros(b["undue_certain"]), euros(b["to_check"]), euros(b["under_billed"]))
         console.print(table)
-    shown = result.findings[:limit]
-    lst = Table(box=box.SIMPLE_HEAD, title="Constats" + (f" (les {limit} premiers ; tous avec --format csv)"
-                                                          if len(result.findings) > limit else ""),
+    shown = result.findings if limit is None else result.findings[:limit]
+    lst = Table(box=box.SIMPLE_HEAD, title="Constats" + (f" (les {limit} premiers ; tous avec --all ou --format csv)"
+                                                          if len(shown) < len(result.findings) else ""),
                 title_justify="left")
     lst.add_column("Ligne", justify="right", no_wrap=True)
     lst.add_column("Code", no_wrap=True)
