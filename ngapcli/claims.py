@@ -32,6 +32,9 @@ from decimal import Decimal
 from ngapcli.cotation import KM_CODES, BilledItem, describe
 from ngapcli.diagnostics import rule
 from ngapcli.result import Diagnostic, money
+from ngapcli.rules.majorations import in_window
+from ngapcli.rules.majorations import minutes as clock
+from ngapcli.rules.travel import cap_split
 
 ZERO = Decimal("0.00")
 ONE = Decimal(1)
@@ -154,7 +157,7 @@ class Catalog:
         self._interest: dict = {}
         self._forfait: dict = {}
         night = self.rules["night"]["bands"]
-        self.bands = [(_minutes(b["start"]), _minutes(b["end"]), b["value"]) for b in night]
+        self.bands = [(clock(b["start"]), clock(b["end"]), b["value"]) for b in night]
         mau = self.rules["mau"]
         self.mau_from = mau["from"]
         self.mau_any_from = mau["any_coefficient_from"]
@@ -169,7 +172,7 @@ class Catalog:
         cap = self.rules["ik"]["daily_cap"]
         self.cap_from, self.cap_certain_from = cap["from"], cap.get("certain_from") or cap["from"]
         self.full_km, self.half_km = Decimal(cap["full_km"]), Decimal(cap["half_km"])
-        self.saturday_from = _minutes(self.rules["saturday_urgent_from"])
+        self.saturday_from = clock(self.rules["saturday_urgent_from"])
 
     def value(self, key: str, day: date, zone: str) -> Decimal | None:
         if key not in self.store.series:
@@ -187,7 +190,7 @@ class Catalog:
 
     def night_key(self, minutes: int) -> str | None:
         for start, end, key in self.bands:
-            if (start <= minutes < end) if start < end else (minutes >= start or minutes < end):
+            if in_window(minutes, start, end):
                 return key
         return None
 
@@ -250,11 +253,6 @@ class Catalog:
 
     def holiday(self, day: date, zone: str) -> str | None:
         return self.store.is_holiday(day, zone)
-
-
-def _minutes(text: str) -> int:
-    h, m = str(text).split(":")
-    return int(h) * 60 + int(m)
 
 
 # -- priced units ---------------------------------------------------------------------------------------
@@ -609,11 +607,8 @@ def check_nurse_day(units: list[Unit], cat: Catalog, sink: Sink) -> None:
     for u in iks:
         km, start = u.item.coefficient, done
         done += km
-        full_part = min(km, max(Decimal(0), cat.full_km - start))
-        rest = km - full_part
-        half_part = min(rest, max(Decimal(0), cat.half_km - max(start, cat.full_km)))
-        zero_part = rest - half_part
-        cut = money(half_part * HALF * u.value) + money(zero_part * u.value)
+        cut = sum((money(q * (ONE - factor) * u.value) for q, _rate, factor in
+                   cap_split(start, km, cat.full_km, cat.half_km)), ZERO)
         if cut > 0:
             first = first or u
             amount += cut

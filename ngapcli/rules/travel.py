@@ -131,6 +131,16 @@ def household_ifi(p: Passage, head: Passage, store, diags: Diagnostics, make_lin
     return True
 
 
+def cap_split(start: Decimal, km: Decimal, full: Decimal, half: Decimal) -> list[tuple[Decimal, int, Decimal]]:
+    """Pieces (km, rate %, factor) of ``km`` billed after ``start`` km the same day by the same nurse:
+    km 1 to ``full`` at 100 %, to ``half`` at 50 %, then 0 % (avenant 6 daily cap)."""
+    pieces = [(min(km, max(Decimal(0), full - start)), 100, Decimal(1))]
+    rest = km - pieces[0][0]
+    in_half = min(rest, max(Decimal(0), half - max(start, full)))
+    pieces += [(in_half, 50, Decimal("0.5")), (rest - in_half, 0, Decimal(0))]
+    return [(q, r, c) for q, r, c in pieces if q > 0]
+
+
 def cap_ik(lines: list[Line], store, diags: Diagnostics, where) -> list[Line]:
     """Avenant 6 daily cap of one nurse's day: km 1-299 at 100 %, 300-399 at 50 %, then 0 %."""
     cap = store.rules["ik"]["daily_cap"]
@@ -140,11 +150,7 @@ def cap_ik(lines: list[Line], store, diags: Diagnostics, where) -> list[Line]:
     for line in lines:
         km, start = line.quantity, done
         done += km
-        pieces = [(min(km, max(Decimal(0), full - start)), 100, Decimal(1))]
-        rest = km - pieces[0][0]
-        in_half = min(rest, max(Decimal(0), half - max(start, full)))
-        pieces += [(in_half, 50, Decimal("0.5")), (rest - in_half, 0, Decimal(0))]
-        kept = [(q, r, c) for q, r, c in pieces if q > 0]
+        kept = cap_split(start, km, full, half)
         if len(kept) == 1 and kept[0][1] == 100:
             out.append(line)
             continue
