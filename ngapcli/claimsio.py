@@ -184,62 +184,63 @@ class _Reader:
             raise InputError(
                 "en-tête CSV incomplet : colonnes attendues date, patient, heure (time), cotation, montant (amount), "
                 f"infirmière (nurse) et zone facultatives ; manque : {', '.join(missing)}", self.name, line, 1)
+        self.at = tuple(index.get(k, -1) for k in ("date", "patient", "time", "visit", "cotation", "amount", "nurse",
+                                                   "zone"))
+        self.width = max(self.at) + 1
         return index
 
     def _row(self, record: list[str], index: dict[str, int], line: int) -> Claim:
         n = len(record)
-        get = index.get
-
-        def cell(key: str) -> tuple[str, int]:
-            i = get(key, -1)
-            return (record[i].strip(), i) if 0 <= i < n else ("", i)
+        if n < self.width:                      # a short row: the missing cells are empty
+            record = record + [""] * (self.width - n)
+        i_date, i_patient, i_time, i_visit, i_cot, i_amount, i_nurse, i_zone = self.at
 
         def fail(msg: str, i: int) -> InputError:
             return InputError(msg, self.name, line, self.column(line, i, record[i]) if 0 <= i < n else 1)
 
-        text, i = cell("date")
+        text = record[i_date].strip()
         day = self._dates.get(text)
         if day is None:
-            day = self._date(text, i, fail)
-        patient, i = cell("patient")
+            day = self._date(text, i_date, fail)
+        patient = record[i_patient].strip()
         if not patient:
-            raise fail("patient manquant", i)
+            raise fail("patient manquant", i_patient)
         time = minutes = None
-        if "time" in index:
-            when, i = cell("time")
+        if i_time >= 0:
+            when = record[i_time].strip()
             if when:
                 found = self._times.get(when)
                 if found is None:
                     m = _TIME.match(when)
                     if not m or int(m[1]) > 23 or int(m[2] or 0) > 59:
-                        raise fail(f"heure « {when} » illisible (HH:MM)", i)
+                        raise fail(f"heure « {when} » illisible (HH:MM)", i_time)
                     h, mi = int(m[1]), int(m[2] or 0)
                     found = self._times[when] = (f"{h:02d}:{mi:02d}", h * 60 + mi)
                 time, minutes = found
         visit = None
-        if "visit" in index:
-            number, i = cell("visit")
+        if i_visit >= 0:
+            number = record[i_visit].strip()
             if number:
                 if not number.isdigit() or int(number) < 1:
-                    raise fail(f"numéro de visite « {number} » illisible (1, 2, 3…)", i)
+                    raise fail(f"numéro de visite « {number} » illisible (1, 2, 3…)", i_visit)
                 visit = int(number)
-        cot, i = cell("cotation")
+        cot = record[i_cot].strip()
         items = self._cot.get(cot)
         if items is None:
-            items = self._cotation(cot, i, record, line, fail)
+            items = self._cotation(cot, i_cot, record, line, fail)
         amount = None
-        if "amount" in index:
-            amount_text, i = cell("amount")
+        if i_amount >= 0:
+            amount_text = record[i_amount].strip()
             if amount_text:
                 amount = self._amounts.get(amount_text)
                 if amount is None:
-                    amount = self._amount(amount_text, i, fail)
-        nurse = cell("nurse")[0] if "nurse" in index else ""
+                    amount = self._amount(amount_text, i_amount, fail)
+        nurse = record[i_nurse].strip() if i_nurse >= 0 else ""
         zone = "metropole"
-        if "zone" in index:
-            zone_text, i = cell("zone")
+        if i_zone >= 0:
+            zone_text = record[i_zone].strip()
             if zone_text:
-                zone = self._zone_cache.get(zone_text) or self._zone(zone_text, i, fail)
+                zone = self._zone_cache.get(zone_text) or self._zone(zone_text, i_zone, fail)
         return Claim(self.name, line, nurse, day, patient, time, minutes, zone, cot, items, amount, visit)
 
     def _date(self, text: str, i: int, fail) -> date:
