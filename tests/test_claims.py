@@ -339,20 +339,30 @@ def test_csv_output_neutralises_formulas(tmp_path):
     assert rows[1]["patient"] == "'-P2" and rows[1]["nurse"] == "'+B"
 
 
-def test_progress_bar_only_on_a_terminal(monkeypatch):
-    from ngapcli.render.claims import progress_bar
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """stderr a terminal (a pty): the bar is drawn there; stdout (a pipe) holds only the JSON."""
+    import pty
+    import subprocess
 
-    with progress_bar(False) as p:
-        assert p is None
-    monkeypatch.setenv("TTY_COMPATIBLE", "0")
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    with progress_bar(True) as p:            # stderr of pytest is no terminal
-        assert p is None
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    with progress_bar(True) as p:
-        if p is not None:
-            p(10, 100)
+    path = export(tmp_path, row("IFD", "2,75"))
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    r = subprocess.run([sys.executable, "-m", "ngapcli", "audit", "--billed", str(path), "--format", "json"],
+                       stdout=subprocess.PIPE, stderr=slave, env={**env, "TERM": "xterm", "COLUMNS": "80"},
+                       timeout=60)
+    os.close(slave)
+    drawn = b""
+    try:
+        while chunk := os.read(master, 65536):
+            drawn += chunk
+    except OSError:
+        pass
+    os.close(master)
+    assert r.returncode == 1 and json.loads(r.stdout)["totals"]["undue_certain"] == "2.75"
+    assert "Lecture de l'export".encode() in drawn
+    piped = subprocess.run([sys.executable, "-m", "ngapcli", "audit", "--billed", str(path), "--format", "json"],
+                           capture_output=True, env=env, timeout=60)
+    assert piped.returncode == 1 and piped.stderr == b""
 
 
 # -- reading real exports -----------------------------------------------------------------------------------
