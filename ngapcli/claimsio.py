@@ -31,7 +31,7 @@ from ngapcli.cotation import parse_cotation
 from ngapcli.errors import InputError
 from ngapcli.tariffs import fold
 
-SORT_IN_MEMORY_BYTES = 16 * 1024 * 1024   # an unsorted export up to this size is sorted in memory (~250 000 rows, ~100 MB)
+SORT_IN_MEMORY_BYTES = 16 * 1024 * 1024   # an unsorted export up to this size is sorted in memory (~250 000 rows, ~130 MB)
 PROGRESS_EVERY = 20_000                   # rows between two progress callbacks
 _CACHE_MAX = 50_000                       # distinct cotation / amount texts kept parsed
 
