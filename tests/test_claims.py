@@ -522,3 +522,17 @@ def test_tour_audit_orphan_rows_are_kept_apart_from_indus(tour, tmp_path):
     assert "Lignes non rattachées" in table.stdout and "4,50 €" in table.stdout and "rattachées €" in table.stdout
     rows = run_cli("audit", path, "--billed", csv, "--format", "csv").stdout.splitlines()
     assert rows[0].endswith(",reading,certain") and rows[1].endswith(",true") and rows[2].endswith(",false")
+
+
+def test_every_export_code_is_explained_and_documented():
+    from ngapcli.diagnostics import RULES
+
+    doc = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
+    for n in range(205, 228):
+        code = f"NGAP{n}"
+        r = RULES[code]
+        assert f"| {code} |" in doc, code
+        text = r.reference + r.explanation
+        assert "rules.md" not in text and "catalog.md" not in text and r.reference.startswith(("NGAP", "Convention")), code
+        out = run_cli("explain", code)
+        assert out.exit_code == 0 and r.title in out.stdout
