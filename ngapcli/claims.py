@@ -55,6 +55,10 @@ def fr(amount: Decimal) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
+def _num(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
 def fr_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -111,6 +115,25 @@ class Finding:
     due_amount: Decimal = ZERO
     reading: str | None = None
     sources: tuple[str, ...] = ()
+    unit: "Unit | None" = None     # the (first) billed item the finding is about
+    due_item: dict | None = None   # what is due instead, when the finding says it (a forgotten MAU)
+
+    def billed_dict(self) -> dict:
+        """As the tour audit's billed item (code, coefficient, rate, amount, text, source), plus the row's
+        cotation and stated amount; a finding on the row itself (« MONTANT ») has the row's."""
+        c = self.claim
+        row = {"cotation": c.text, "row_amount": str(c.amount) if c.amount is not None else None, "source": c.source}
+        u = self.unit
+        if u is None:
+            return {"code": self.item, "text": c.text, "amount": str(self.billed_amount), **row}
+        i = u.item
+        d = {"code": i.code, "coefficient": _num(i.coefficient), "rate": i.rate, "amount": str(u.amount),
+             "text": u.text}
+        if i.code in KM_CODES:
+            d["km"] = _num(i.coefficient)
+        if u.value is not None:
+            d["unit_value"] = str(u.value)
+        return {**d, **row}
 
     @property
     def title(self) -> str:
@@ -130,9 +153,8 @@ class Finding:
             "code": self.code, "kind": self.kind, "certain": self.certain, "rule": self.title,
             "file": c.file, "nurse": c.nurse, "date": c.day.isoformat(), "patient": c.patient, "visit": c.visit,
             "time": c.time, "line": c.line, "zone": c.zone, "item": self.item,
-            "billed": {"text": c.text, "amount": str(c.amount) if c.amount is not None else None,
-                       "source": c.source},
-            "due": None, "billed_amount": str(self.billed_amount), "due_amount": str(self.due_amount),
+            "billed": None if self.due_item is not None and self.unit is None else self.billed_dict(),
+            "due": self.due_item, "billed_amount": str(self.billed_amount), "due_amount": str(self.due_amount),
             "amount": str(self.amount), "article": self.article, "message": self.message,
             "reading": self.reading, "diagnostic": None,
             "sources": list(self.sources or (c.source,)),
@@ -274,7 +296,8 @@ class Sink:
         self.findings: list[Finding] = []
 
     def add(self, code: str, certain: bool, claim: Claim, item: str, message: str, units=(), amount=None,
-            reading: str | None = None, due: Decimal = ZERO, sources=(), billed: Decimal | None = None) -> Finding:
+            reading: str | None = None, due: Decimal = ZERO, sources=(), billed: Decimal | None = None,
+            due_item: dict | None = None) -> Finding:
         if amount is None:
             amount = ZERO
             for u in units:
@@ -283,7 +306,8 @@ class Sink:
                     amount += u.amount
         if billed is None:
             billed = sum((u.amount for u in units), ZERO) if units else (claim.amount or ZERO)
-        f = Finding(code, certain, amount, claim, item, message, billed, due, reading, tuple(sources))
+        f = Finding(code, certain, amount, claim, item, message, billed, due, reading, tuple(sources),
+                    units[0] if units else None, due_item)
         self.findings.append(f)
         return f
 
@@ -455,7 +479,9 @@ def check_passage(rows: list[Claim], units: list[Unit], cat: Catalog, sink: Sink
         if value is not None and coef <= cat.mau_max and (first.day >= cat.mau_any_from or coef in (ONE, Decimal("1.5"))):
             sink.add("NGAP227", False, a.claim, "MAU",
                      f"{a.text} seul sur le passage ({where}) sans MAU : {fr(value)} € de majoration pour acte unique "
-                     "non facturés.", amount=-value, due=value, sources=srcs, billed=ZERO)
+                     "non facturés.", amount=-value, due=value, sources=srcs, billed=ZERO,
+                     due_item={"code": "MAU", "coefficient": "1", "rate": 100, "amount": str(value), "text": "MAU",
+                               "unit_value": str(value), "rule": "art. 23.1 : acte unique de coefficient ≤ 1,5"})
     n, f = by.get("N", []), by.get("F", [])
     if n and f:
         sink.add("NGAP212", True, claim_of(f), "F",

@@ -68,6 +68,8 @@ def test_row_amount_above_the_values_is_a_certain_indu(tmp_path):
     assert found(data) == [("NGAP205", True, "1.00", 2)]
     d = data["differences"][0]
     assert d["kind"] == "indu" and d["billed_amount"] == "8.25" and d["due_amount"] == "7.25"
+    assert (d["billed"]["code"], d["billed"]["cotation"], d["billed"]["source"]) == (
+        "MONTANT", "AMI1 + MAU + IFD", f"{tmp_path / 'export.csv'}:2")
     assert data["totals"]["undue_certain"] == "1.00"
 
 
@@ -113,7 +115,11 @@ def test_amx_at_half_coefficient_as_one_source_writes_it_is_to_check(tmp_path):
 
 
 def test_mau_beside_a_second_act(tmp_path):
-    assert only(tmp_path, row("AMI1 + AMI1/2 + MAU + IFD", "8,83"), code=1) == [("NGAP208", True, "1.35", 2)]
+    data = audit(export(tmp_path, row("AMI1 + AMI1/2 + MAU + IFD", "8,83")), code=1)
+    assert found(data) == [("NGAP208", True, "1.35", 2)]
+    b = data["differences"][0]["billed"]
+    assert (b["code"], b["coefficient"], b["amount"], b["unit_value"], b["cotation"]) == (
+        "MAU", "1", "1.35", "1.35", "AMI1 + AMI1/2 + MAU + IFD")
 
 
 def test_mau_above_coefficient_1_5(tmp_path):
@@ -258,7 +264,10 @@ def test_ais_on_a_forfait_day(tmp_path):
 
 def test_lone_injection_without_mau_as_a_source_bills_it(tmp_path):
     # a source: « injection SC à domicile = AMI 1 + IFD = 5,90 € » — the MAU (1,35 €) is forgotten
-    assert only(tmp_path, row("AMI1 + IFD", "5,90"), code=0) == [("NGAP227", False, "-1.35", 2)]
+    data = audit(export(tmp_path, row("AMI1 + IFD", "5,90")), code=0)
+    assert found(data) == [("NGAP227", False, "-1.35", 2)]
+    d = data["differences"][0]
+    assert d["billed"] is None and (d["due"]["code"], d["due"]["amount"]) == ("MAU", "1.35") and d["kind"] == "ecart"
 
 
 def test_readings_of_the_sources_that_give_no_finding(tmp_path):
