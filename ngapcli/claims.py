@@ -289,11 +289,51 @@ def units_of(claim: Claim, cat: Catalog) -> list[Unit]:
     return out
 
 
-class Sink:
-    """Collects findings; an item's euros are claimed by the first finding that names it."""
+MAX_FINDINGS = 200_000    # findings kept for the output; past it they are counted in the totals only
 
-    def __init__(self):
+
+def _bucket() -> dict:
+    return {"count": 0, "certain": 0, "undue_certain": ZERO, "to_check": ZERO, "under_billed": ZERO}
+
+
+class Sink:
+    """Collects findings; an item's euros are claimed by the first finding that names it.
+
+    The totals (overall, by rule, month and nurse) are summed as findings come, so that they stay exact
+    when an export gives more than ``MAX_FINDINGS`` findings: past it, findings are counted, not kept
+    (memory stays bounded whatever the export), and the result says how many were left out."""
+
+    def __init__(self, limit: int | None = None):
         self.findings: list[Finding] = []
+        self.limit = MAX_FINDINGS if limit is None else limit
+        self.left_out = 0
+        self.overall = _bucket()
+        self.by_rule: dict[str, dict] = {}
+        self.by_month: dict[str, dict] = defaultdict(_bucket)
+        self.by_nurse: dict[str, dict] = defaultdict(_bucket)
+        self.certain_undue = False
+
+    def _count(self, f: Finding) -> None:
+        r = self.by_rule.get(f.code)
+        if r is None:
+            r = self.by_rule[f.code] = {**_bucket(), "rule": f.title, "article": f.article, "rows": []}
+        c = f.claim
+        rows = r["rows"]
+        if len(rows) < 5 or (c.day, c.line) < rows[-1][:2]:
+            rows.append((c.day, c.line, c.source))
+            rows.sort()
+            del rows[5:]
+        for b in (self.overall, r, self.by_month[c.day.isoformat()[:7]], self.by_nurse[c.nurse or "—"]):
+            b["count"] += 1
+            b["certain"] += f.certain
+            if f.amount < 0:
+                b["under_billed"] -= f.amount
+            elif f.certain:
+                b["undue_certain"] += f.amount
+            else:
+                b["to_check"] += f.amount
+        if f.certain and f.amount > 0:
+            self.certain_undue = True
 
     def add(self, code: str, certain: bool, claim: Claim, item: str, message: str, units=(), amount=None,
             reading: str | None = None, due: Decimal = ZERO, sources=(), billed: Decimal | None = None,
@@ -308,7 +348,11 @@ class Sink:
             billed = sum((u.amount for u in units), ZERO) if units else (claim.amount or ZERO)
         f = Finding(code, certain, amount, claim, item, message, billed, due, reading, tuple(sources),
                     units[0] if units else None, due_item)
-        self.findings.append(f)
+        self._count(f)
+        if len(self.findings) < self.limit:
+            self.findings.append(f)
+        else:
+            self.left_out += 1
         return f
 
 
@@ -816,8 +860,15 @@ class Checker:
 
     def result(self) -> "ClaimsResult":
         findings = sorted(self.sink.findings, key=lambda f: (f.claim.day, f.claim.line, f.code))
+        warnings = list(self.warnings)
+        if self.sink.left_out:
+            warnings.append(Diagnostic(
+                "NGAP228", rule("NGAP228").severity,
+                f"{self.sink.overall['count']} constats : les {self.sink.left_out} derniers ne sont pas listés "
+                f"(au plus {self.sink.limit}) mais comptés dans les totaux ; contrôlez l'export par période ou par "
+                "infirmière pour les voir.", rule("NGAP228").reference, self.file))
         return ClaimsResult(findings, self.rows, self.passages, self.billed, self.first, self.last,
-                            sorted(n for n in self.nurses if n), self.file, self.warnings)
+                            sorted(n for n in self.nurses if n), self.file, warnings, self.sink)
 
 
 @dataclass
@@ -831,35 +882,22 @@ class ClaimsResult:
     nurses: list[str]
     file: str = ""
     warnings: list = field(default_factory=list)
+    sink: Sink | None = None
 
     @property
     def has_certain(self) -> bool:
-        return any(f.certain and f.amount > 0 for f in self.findings)
+        return self.sink.certain_undue if self.sink else any(f.certain and f.amount > 0 for f in self.findings)
 
     def exit_code(self, strict: bool) -> int:
         return 1 if self.has_certain or (strict and self.findings) else 0
 
     def totals(self) -> dict:
-        def bucket() -> dict:
-            return {"count": 0, "certain": 0, "undue_certain": ZERO, "to_check": ZERO, "under_billed": ZERO}
-
-        overall = bucket()
-        by_rule: dict[str, dict] = defaultdict(lambda: {**bucket(), "rule": "", "article": "", "rows": []})
-        by_month, by_nurse = defaultdict(bucket), defaultdict(bucket)
-        for f in self.findings:
-            r = by_rule[f.code]
-            r["rule"], r["article"] = f.title, f.article
-            if len(r["rows"]) < 5:
-                r["rows"].append(f.claim.source)
-            for b in (overall, r, by_month[f.claim.day.isoformat()[:7]], by_nurse[f.claim.nurse or "—"]):
-                b["count"] += 1
-                b["certain"] += f.certain
-                if f.amount < 0:
-                    b["under_billed"] -= f.amount
-                elif f.certain:
-                    b["undue_certain"] += f.amount
-                else:
-                    b["to_check"] += f.amount
+        sink = self.sink
+        if sink is None:                  # findings given by hand: count them
+            sink = Sink()
+            for f in self.findings:
+                sink._count(f)
+        overall, by_rule, by_month, by_nurse = sink.overall, sink.by_rule, sink.by_month, sink.by_nurse
 
         def out(b: dict) -> dict:
             return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in b.items()}
@@ -870,7 +908,8 @@ class ClaimsResult:
             "to": self.last.isoformat() if self.last else None, "nurses": self.nurses,
             **out(overall),
             "undue": str(overall["undue_certain"] + overall["to_check"]),
-            "by_rule": {k: out(by_rule[k]) for k in sorted(by_rule)},
+            "listed": len(self.findings),
+            "by_rule": {k: {**out(by_rule[k]), "rows": [r[2] for r in by_rule[k]["rows"]]} for k in sorted(by_rule)},
             "by_month": {k: out(by_month[k]) for k in sorted(by_month)},
             "by_nurse": {k: out(by_nurse[k]) for k in sorted(by_nurse)},
         }

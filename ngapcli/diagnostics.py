@@ -185,6 +185,8 @@ _RULES = [
          "Dans une séance, le deuxième acte est à 50 % et les suivants ne sont pas facturés, sauf dérogations de l'article 11B (perfusions, prélèvement veineux, vaccination, pansements lourds…) : à vérifier."),
     Rule("NGAP226", "error", "AIS le jour d'un forfait BSI", "Convention nationale art. 5.7 ; NGAP Titre XVI chap. I art. 11 et 12",
          "Depuis le 03/01/2024, la dépendance d'un patient BSI passe par les forfaits BSA/BSB/BSC : une séance AIS le jour d'un forfait est indue."),
+    Rule("NGAP228", "info", "Constats trop nombreux pour être tous listés", "docs/audit.md#a-year-or-a-billing-services-25-million-rows",
+         "Au-delà de 200 000 constats, les suivants sont comptés dans les totaux (par règle, mois, infirmière) mais pas listés, pour que la mémoire reste bornée : contrôlez l'export par période ou par infirmière pour les voir."),
     Rule("NGAP227", "info", "MAU oubliée sur un acte unique", "NGAP DG art. 23.1 ; décision UNCAM du 18/07/2019 (JORF 11/09/2019)",
          "Un passage facturé avec un seul acte en AMI de coefficient au plus 1,5, sans MCI, AMX, IFI ni forfait, ouvre droit à la MAU : elle n'a pas été facturée (manque à gagner, à vérifier)."),
 ]

@@ -545,3 +545,18 @@ def test_every_export_code_is_explained_and_documented():
         assert "rules.md" not in text and "catalog.md" not in text and r.reference.startswith(("NGAP", "Convention")), code
         out = run_cli("explain", code)
         assert out.exit_code == 0 and r.title in out.stdout
+
+
+def test_past_the_listing_limit_findings_are_counted_not_kept(tmp_path, monkeypatch):
+    import ngapcli.claims
+
+    monkeypatch.setattr(ngapcli.claims, "MAX_FINDINGS", 2)
+    data = audit(export(tmp_path, *(row("IFD", "2,75", patient=f"P{i}") for i in range(3)),
+                        row("AMI 7,3", "23,00", date="2025-03-11")), code=1)
+    assert len(data["differences"]) == 2
+    t = data["totals"]
+    assert (t["count"], t["listed"], t["undue_certain"], t["to_check"]) == (4, 2, "8.25", "23.00")
+    assert t["by_rule"]["NGAP211"]["count"] == 3 and t["by_rule"]["NGAP207"]["rows"] == [
+        f"{tmp_path / 'export.csv'}:5"]
+    assert [(w["code"], w["severity"]) for w in data["warnings"]] == [("NGAP228", "info")]
+    assert "les 2 derniers ne sont pas listés" in data["warnings"][0]["message"]
