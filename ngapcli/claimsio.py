@@ -155,7 +155,7 @@ class _Reader:
                 for record in reader:
                     line = previous_end + 1
                     previous_end = reader.line_num
-                    if not record or not any(c.strip() for c in record):
+                    if not record or not "".join(record).strip():     # an empty line, or « ;;;; »
                         continue
                     if sep and index is None and record[0].strip().lower().startswith("sep="):
                         continue

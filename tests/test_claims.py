@@ -560,3 +560,9 @@ def test_past_the_listing_limit_findings_are_counted_not_kept(tmp_path, monkeypa
         f"{tmp_path / 'export.csv'}:5"]
     assert [(w["code"], w["severity"]) for w in data["warnings"]] == [("NGAP228", "info")]
     assert "les 2 derniers ne sont pas listés" in data["warnings"][0]["message"]
+
+
+def test_blank_rows_and_short_rows(tmp_path):
+    path = export(tmp_path, ";;;;;", row("IFD", "2,75"), "", "2025-03-10;A;P2;10:00;AMI1 + MAU + IFD")
+    data = audit(path, code=1)
+    assert found(data) == [("NGAP211", True, "2.75", 3)] and data["totals"]["rows"] == 2
