@@ -277,6 +277,14 @@ def test_readings_of_the_sources_that_give_no_finding(tmp_path):
                 code=0) == []
 
 
+def test_mci_before_27_may_2012_and_the_bsi_bilan_billed_with_its_forfait(tmp_path):
+    # a source says MCI came with avenant 6: it exists since 27/05/2012 (decision UNCAM of 20/12/2011), not before;
+    # another says the BSI bilan is included in the forfait: DI 2,5 is billed beside it
+    assert only(tmp_path, row("AMI4 + MCI + IFD", "20,10", date="2011-06-06"), code=1) == [("NGAP206", True, "5.00", 2)]
+    assert only(tmp_path, row("AMI4 + MCI + IFD", "20,10", date="2015-06-08")) == []
+    assert only(tmp_path, row("DI2,5 + BSB + IFI", "45,95")) == []
+
+
 def test_rounding_of_ami_1_5_as_one_source_writes_it(tmp_path):
     # 1,5 × 3,15 = 4,725 → 4,73 € half-up; a source writes 4,72 €
     assert only(tmp_path, row("AMI1,5 + MAU", "6,07"), code=0) == [("NGAP205", True, "-0.01", 2)]
