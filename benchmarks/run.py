@@ -20,7 +20,8 @@ of a CPU is done again (at most three times; the count is printed). The inputs a
 
 Baselines: for the cold start, a process that only imports typer and yaml and loads the same tour with
 PyYAML's C loader; for the batch, a process that only parses the same files with the C loader; for the
-export, a process that only reads the same CSV with ``csv.reader`` (decoding included).
+export, a process that only reads the same CSV with ``csv.reader`` (decoding included), compared on CPU
+time (both run on one core, so the ratio holds when other processes share the machine).
 
 The processes run as an installed ngap would: bytecode cached (``PYTHONDONTWRITEBYTECODE`` is dropped
 and ``PYTHONPYCACHEPREFIX`` points into the temporary folder) and the tariff store cached
@@ -469,16 +470,17 @@ def export(ngap: list[str], folder: Path, runs: int, targets: Targets, nurses: i
           f"(generated in {time.perf_counter() - t0:.0f} s; median of {runs} runs each)", flush=True)
     cmd = ngap + ["audit", "--billed", str(year), "--format", "json"]
     a, b = compare(cmd, csv_cmd(year), runs, sample_tree=True, warmup=0)
-    ratio = median(a) / median(b)
+    # both are one process on one core: their CPU times compare even when other processes share the machine
+    ratio = median(a, "cpu") / median(b, "cpu")
     print(f"{'ngap audit --billed YEAR.csv -f json':40} {median(a):6.1f} s  (cpu {median(a, 'cpu'):5.1f})   csv.reader "
-          f"{median(b):5.1f} s   × {ratio:.1f}")
+          f"{median(b):5.1f} s (cpu {median(b, 'cpu'):4.1f})   × {ratio:.1f} (cpu)")
     print(f"{'':40} {_n(rows / median(a))} rows/s against {_n(rows / median(b))}; peak memory "
           f"{median(a, 'tree_mb'):.0f} MB (PSS), csv.reader {median(b, 'tree_mb'):.0f} MB", flush=True)
     q = [run_once(ngap + ["audit", "--billed", str(quarter), "--format", "json"], sample_tree=True)
          for _ in range(runs)]
     mq, my = median(q, "tree_mb"), median(a, "tree_mb")
     print(f"{'a quarter (' + _n(rows_q) + ' rows)':40} {median(q):6.1f} s   peak memory {mq:.0f} MB (PSS)", flush=True)
-    targets.check(ratio <= EXPORT_RATIO, f"export: ≤ {EXPORT_RATIO} × csv.reader alone ({ratio:.1f})")
+    targets.check(ratio <= EXPORT_RATIO, f"export: CPU ≤ {EXPORT_RATIO} × csv.reader alone ({ratio:.1f})")
     targets.check(my <= EXPORT_PEAK_MB, f"export peak memory ≤ {EXPORT_PEAK_MB} MB ({my:.0f} MB)")
     targets.check(my <= EXPORT_GROWTH * mq, f"export memory not growing with the rows: year ≤ {EXPORT_GROWTH} × "
                   f"quarter ({my:.0f} MB against {mq:.0f} MB)")
