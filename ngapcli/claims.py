@@ -791,6 +791,17 @@ class Checker:
             self._month = (day.year, day.month)
             self.window.prune(day)
         self.rows += len(claims)
+        first_date = getattr(self.store, "first_date", None)
+        if first_date is not None and day < first_date:      # no value known: nothing can be judged
+            if not any(w.code == "NGAP001" for w in self.warnings):
+                first = min(claims, key=lambda c: c.line)
+                self.warnings.append(Diagnostic(
+                    "NGAP001", rule("NGAP001").severity,
+                    f"Lignes datées d'avant le {fr_date(first_date)}, première date des tarifs connus : elles ne sont "
+                    "pas contrôlées.", rule("NGAP001").reference, first.file, first.line, None, day.isoformat(), None))
+            for c in claims:
+                self.billed += c.amount or ZERO
+            return
         if self.stale is not None and day > self.stale and not self.warnings:
             store = self.store
             first = min(claims, key=lambda c: c.line)
@@ -889,7 +900,10 @@ class ClaimsResult:
         return self.sink.certain_undue if self.sink else any(f.certain and f.amount > 0 for f in self.findings)
 
     def exit_code(self, strict: bool) -> int:
-        return 1 if self.has_certain or (strict and self.findings) else 0
+        """1 on a certain indu or a diagnostic of severity error (rows before the known tariffs); with
+        ``strict``, on any finding."""
+        errors = any(w.severity == "error" for w in self.warnings)
+        return 1 if self.has_certain or errors or (strict and self.findings) else 0
 
     def totals(self) -> dict:
         sink = self.sink

@@ -98,6 +98,14 @@ def test_a_code_before_it_existed_is_certain(tmp_path):
     assert "à partir du 01/01/2020" in data["differences"][0]["message"]
 
 
+def test_rows_before_the_first_known_tariffs_are_not_judged(tmp_path):
+    data = audit(export(tmp_path, row("AMI1 + MAU + IFD + F", "99,00", date="2008-03-11"),
+                        row("AMI1 + MAU + IFD", "7,25", date="2025-03-10")), code=1)   # NGAP001 is an error
+    assert data["differences"] == []
+    assert [(w["code"], w["line"]) for w in data["warnings"]] == [("NGAP001", 2)]
+    assert data["totals"]["rows"] == 2 and data["totals"]["billed"] == "106.25"
+
+
 def test_mau_before_27_may_2012_is_certain(tmp_path):
     assert only(tmp_path, row("AMI1 + MAU", "4,50", date="2011-10-03"), code=1) == [("NGAP206", True, "1.35", 2)]
 
