@@ -8,14 +8,17 @@ Severity policy (contract §3), one rule for every code — ``tests/test_severit
   of the same nurse), exclusions between acts (NGAP103, NGAP141, NGAP143, NGAP144, NGAP133), a third garde
   period (NGAP151), a remplaçant's third titulaire (NGAP160), an act not in force or a date before every
   known tariff (NGAP003, NGAP001), an IFI with neither forfait nor DI that day (NGAP132); in ``ngap audit``,
-  an undue item and a billed row that matches no visit (NGAP201, NGAP204). Any error makes the exit code 1:
-  a billing script sees it.
+  an undue item and a billed row that matches no visit (NGAP201, NGAP204); in ``ngap audit --billed`` alone,
+  the findings whose certain case is an indu (NGAP205, NGAP206, NGAP208 to NGAP218, NGAP220 to NGAP224,
+  NGAP226). Any error makes the exit code 1: a billing script sees it (in the export audit, a finding's
+  ``certain`` decides, and only when euros were billed too much).
 ``warning`` — an amount reduced or dropped by the ordinary working of a rule (NGAP101 third act under 11B,
   NGAP102 the acts after the venous sample, NGAP134 an act included in the dependence forfait, NGAP114 the
   daily IK cap, NGAP131 no IFI past the 4th dependence passage), or something billed that is probably
   wrong (NGAP125 MAU on a forfait day, NGAP135 a forfait that does not exist yet, NGAP138 an AIS séance of
-  dependence without BSI, NGAP152, NGAP202 forgotten, NGAP203 a different amount). Exit 0; 1 with
-  ``--strict``.
+  dependence without BSI, NGAP152, NGAP202 forgotten, NGAP203 a different amount; in the export audit, the
+  findings always to check: NGAP207 an unknown coefficient, NGAP219 an IFI without forfait in the export,
+  NGAP225 three acts at full rate). Exit 0; 1 with ``--strict``.
   NGAP152 (séances of a programme beyond the NGAP maximum) stays a warning: a tour does not say where a
   programme or an episode starts, and a new programme or prescription may start one within the window
   counted; so the séance is billed and the user is asked to check. Where the tour gives the prescription
@@ -23,7 +26,8 @@ Severity policy (contract §3), one rule for every code — ``tests/test_severit
 ``info`` — a hint: what the calculator did not add for lack of a justification the tour could give
   (NGAP110, NGAP112, NGAP121, NGAP122, NGAP124, NGAP126), a rule applied as the texts say it (NGAP111,
   NGAP113, NGAP120, NGAP123), a forfait a colleague already billed that day (NGAP139), a reading chosen
-  where the sources disagree (NGAP004, NGAP127, NGAP136), tariffs checked long before the date (NGAP002).
+  where the sources disagree (NGAP004, NGAP127, NGAP136), tariffs checked long before the date (NGAP002);
+  in the export audit, a MAU forgotten (NGAP227) and findings counted but not listed (NGAP228).
 
 References cite official texts (NGAP article, convention, avenant, UNCAM decision, CNAM circular) or a
 section of the project's own ``docs/``; never a file the user does not have.
@@ -185,10 +189,10 @@ _RULES = [
          "Dans une séance, le deuxième acte est à 50 % et les suivants ne sont pas facturés, sauf dérogations de l'article 11B (perfusions, prélèvement veineux, vaccination, pansements lourds…) : à vérifier."),
     Rule("NGAP226", "error", "AIS le jour d'un forfait BSI", "Convention nationale art. 5.7 ; NGAP Titre XVI chap. I art. 11 et 12",
          "Depuis le 03/01/2024, la dépendance d'un patient BSI passe par les forfaits BSA/BSB/BSC : une séance AIS le jour d'un forfait est indue."),
-    Rule("NGAP228", "info", "Constats trop nombreux pour être tous listés", "docs/audit.md#a-year-or-a-billing-services-25-million-rows",
-         "Au-delà de 200 000 constats, les suivants sont comptés dans les totaux (par règle, mois, infirmière) mais pas listés, pour que la mémoire reste bornée : contrôlez l'export par période ou par infirmière pour les voir."),
     Rule("NGAP227", "info", "MAU oubliée sur un acte unique", "NGAP DG art. 23.1 ; décision UNCAM du 18/07/2019 (JORF 11/09/2019)",
          "Un passage facturé avec un seul acte en AMI de coefficient au plus 1,5, sans MCI, AMX, IFI ni forfait, ouvre droit à la MAU : elle n'a pas été facturée (manque à gagner, à vérifier)."),
+    Rule("NGAP228", "info", "Constats trop nombreux pour être tous listés", "docs/audit.md#a-year-or-a-billing-services-25-million-rows",
+         "Au-delà de 200 000 constats, les suivants sont comptés dans les totaux (par règle, mois, infirmière) mais pas listés, pour que la mémoire reste bornée : contrôlez l'export par période ou par infirmière pour les voir."),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

@@ -47,6 +47,14 @@ SEVERITY = {
     "NGAP160": "error",     # a remplaçant's third titulaire
     # ngap audit
     "NGAP201": "error", "NGAP202": "warning", "NGAP203": "warning", "NGAP204": "error",
+    # ngap audit --billed alone (issue 15): the severity of a code's certain case; each finding says « certain »
+    **{f"NGAP{n}": "error" for n in (205, 206, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 220, 221,
+                                     222, 223, 224, 226)},
+    "NGAP207": "warning",   # a coefficient no act has: a free cotation, to check
+    "NGAP219": "warning",   # an IFI without forfait in the export: another cabinet may have billed it
+    "NGAP225": "warning",   # three acts at full rate: a derogation may apply
+    "NGAP227": "info",      # a MAU forgotten: a loss, to check
+    "NGAP228": "info",      # findings counted, not listed
 }
 
 
