@@ -344,6 +344,7 @@ def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[
             data.write_json(out.claims_document(result), sys.stdout)
         else:
             data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
+        _diagnostics_to_stderr(result.warnings)
     raise typer.Exit(result.exit_code(strict))
 
 

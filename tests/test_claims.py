@@ -329,6 +329,8 @@ def test_rows_after_the_tariff_check_date_get_ngap002(tmp_path):
                         row("AMI1 + MAU + IFD", "7,25", date="2031-05-06")), code=0)
     assert [(w["code"], w["severity"], w["line"], w["date"]) for w in data["warnings"]] == [
         ("NGAP002", "info", 3, "2031-05-05")]
+    r = run_cli("audit", "--billed", tmp_path / "export.csv", "--format", "csv")
+    assert r.stderr.startswith(f"{tmp_path / 'export.csv'}:3: NGAP002 info Tarifs vérifiés")
     table = run_cli("audit", "--billed", export(tmp_path, row("AMI1", date="2031-05-05"), name="late.csv"))
     assert "NGAP002" in table.stdout
 

@@ -9,7 +9,6 @@ from ngapcli.claims import ClaimsResult, fr
 
 CSV_COLUMNS = ["code", "certain", "kind", "rule", "file", "line", "nurse", "date", "time", "patient", "zone", "item",
                "cotation", "billed_amount", "amount", "article", "message", "reading", "sources"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def claims_document(result: ClaimsResult) -> dict:
@@ -23,13 +22,6 @@ def claims_document(result: ClaimsResult) -> dict:
     }
 
 
-def safe_cell(value):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_rows(result: ClaimsResult) -> list[dict]:
     rows = []
     for f in result.findings:
@@ -38,10 +30,7 @@ def csv_rows(result: ClaimsResult) -> list[dict]:
         row["certain"] = "true" if f.certain else "false"
         row["cotation"] = f.claim.text
         row["sources"] = " ".join(d["sources"])
-        for k, v in row.items():
-            if k not in ("billed_amount", "amount", "line"):     # numbers untouched (a negative amount is one)
-                row[k] = safe_cell(v)
-        rows.append(row)
+        rows.append(row)          # render.data.write_csv neutralises the cells a spreadsheet would run
     return rows
 
 
