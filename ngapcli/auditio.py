@@ -21,21 +21,21 @@ from ngapcli.tariffs import fold
 from ngapcli.tourfile import parse_tours, read_source
 from ngapcli.yamlnodes import MAX_FILE_BYTES
 
-TOUR_SUFFIXES = (".yaml", ".yml")
 
 
 # -- tours ----------------------------------------------------------------------------------------------
 
 def expand(paths: list[str]) -> list[str]:
-    """Files of the command line: a folder gives its ``*.yaml``/``*.yml`` files (recursively, sorted)."""
+    """Files of the command line: a folder gives its ``*.yaml``/``*.yml`` files (recursively, sorted), tariff
+    folders left out as in ``ngap report``."""
+    from ngapcli.report import walk_tours
+
     if not paths:
         raise UsageError("aucun fichier de tournée ; donnez des fichiers, un dossier ou « - » pour l'entrée standard")
     out: list[str] = []
     for path in paths:
-        p = Path(path)
-        if path != "-" and p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*") if f.suffix.lower() in TOUR_SUFFIXES and f.is_file()
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        if path != "-" and Path(path).is_dir():
+            found = walk_tours(Path(path), [])
             if not found:
                 raise InputError("dossier sans fichier de tournée (*.yaml, *.yml)", path)
             out.extend(found)

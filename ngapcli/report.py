@@ -243,7 +243,7 @@ def collect(paths: list[str], stdin=None) -> tuple[list[Source], list[FileStatus
             continue
         p = Path(raw)
         if p.is_dir():
-            found = _walk(p, notes)
+            found = walk_tours(p, notes)
             if not found:
                 status = FileStatus(raw)
                 status.skip(f"{raw}: aucun fichier .yaml ou .yml dans ce dossier")
@@ -255,7 +255,8 @@ def collect(paths: list[str], stdin=None) -> tuple[list[Source], list[FileStatus
     return sources, statuses, notes
 
 
-def _walk(folder: Path, notes: list[str]) -> list[str]:
+def walk_tours(folder: Path, notes: list[str]) -> list[str]:
+    """The tour files under a folder, sorted; hidden entries and tariff folders left out (a note each)."""
     found = []
     for root, dirs, files in os.walk(folder):           # symbolic links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -505,3 +505,17 @@ def test_the_audit_table_stays_readable_at_80_columns():
     headers = [l for l in lines if l.startswith("Facturé")]
     assert headers and all("Constat · article" in h for h in headers)
     assert not any(l.rstrip().endswith(("confor", "Consta")) for l in lines)
+
+
+def test_a_folder_with_a_tariff_overlay_audits_its_tours_only(tmp_path):
+    """`ngap audit DIR` leaves tariff folders out of the walk, as `ngap report` does: a cabinet keeps its
+    avenant overlay beside its tours."""
+    import shutil
+
+    shutil.copytree(EXAMPLES / "avenant11_proposal", tmp_path / "avenant11")
+    (tmp_path / "lundi.yaml").write_text(
+        "date: 2025-03-10\nnurse: {name: Claire Martin}\npatients:\n  - id: P1\n    visits:\n"
+        "      - time: '10:00'\n        acts: [injection_im]\n        billed: AMI1 + MAU + IFD\n", encoding="utf-8")
+    data = audit_json(tmp_path, code=0)
+    assert data["differences"] == []
+    assert [v["file"] for v in data["visits"]] == [str(tmp_path / "lundi.yaml")]
