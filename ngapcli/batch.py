@@ -146,12 +146,18 @@ def period_acts(store) -> dict[str, tuple[int | None, int | None, bool]]:
             if a.max_per_year or a.max_per_month or a.series or GARDE in a.groups}
 
 
+PRESCRIBED = "prescriptions"   # a patient's prescriptions: quantities count across files (contract §5)
+
+
 def _occurrences(tours: list, limited: dict) -> dict[tuple[str, str], list[date]]:
     """(act id, patient id) → the day of each occurrence (quantity counted) of an act limited per period;
-    the garde periods, day and night, under one key (GARDE, patient id)."""
+    the garde periods, day and night, under one key (GARDE, patient id); the files giving a patient's
+    prescriptions under (PRESCRIBED, patient id), to be priced together."""
     out: dict[tuple[str, str], list[date]] = defaultdict(list)
     for t in tours:
         for p in t.patients:
+            if p.ordonnances:
+                out[(PRESCRIBED, p.id)].append(t.date)
             for v in p.visits:
                 for ref in v.acts:
                     if ref.act_id in limited:
@@ -338,7 +344,8 @@ def _iter_priced(sources, store, workers, special, compare) -> Iterator[Read | P
                 yield Read(index, src, name, claimed=True)
                 continue
             days = scan_days(text)
-            if days is None or any(a in text for a in names):
+            # plans make visits on days no `date:` key names; prescriptions count across files
+            if days is None or any(a in text for a in names) or "plan" in text or "prescriptions" in text:
                 tours = parse_tours(text, name, store.act_ids, store.letters)
                 days = frozenset(_tour_days(tours))
                 for key, when in _occurrences(tours, limited).items():
@@ -469,8 +476,12 @@ def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) 
         for d in ds:
             union(i, owner.setdefault(d, i))
     for (act, _patient), seen in occurrences.items():
-        per_year, per_month, garde = (None, None, True) if act == GARDE else limited[act]
-        if _may_reach([d for d, _ in seen], per_year, per_month, garde):
+        if act == PRESCRIBED:
+            reach = True
+        else:
+            per_year, per_month, garde = (None, None, True) if act == GARDE else limited[act]
+            reach = _may_reach([d for d, _ in seen], per_year, per_month, garde)
+        if reach:
             first = seen[0][1]
             for _, i in seen:
                 union(first, i)

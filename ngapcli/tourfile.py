@@ -6,11 +6,12 @@ import errno
 import os
 import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ngapcli.errors import InputError
-from ngapcli.model import ActRef, Nurse, Patient, Prescription, Tour, Visit
+from ngapcli import plans
+from ngapcli.model import ActRef, Nurse, Ordonnance, Patient, PlanEntry, PrescribedAct, Prescription, Tour, Visit
 from ngapcli.yamlnodes import MAX_FILE_BYTES, YList, YMap, decode, load_documents
 
 ZONES = ("metropole", "alsace_moselle", "guadeloupe", "martinique", "guyane", "reunion", "mayotte")
@@ -22,9 +23,13 @@ PLACES = ("home", "office")
 DOC_KEYS = {"date", "zone", "nurse", "patients"}
 NURSE_KEYS = {"name", "terrain", "replaces", "cabinet_fee_percent"}
 PATIENT_KEYS = {"id", "name", "age", "birth_date", "bsi", "coverage", "household", "distance_km",
-                "outside_agglomeration", "nearest_cabinet_km", "palliative", "prescription", "visits"}
+                "outside_agglomeration", "nearest_cabinet_km", "palliative", "prescription", "visits",
+                "prescriptions", "plan"}
 PRESCRIPTION_KEYS = {"home", "night", "daily"}
-VISIT_KEYS = {"time", "date", "place", "dependence", "urgent", "called_at", "acts", "billed"}
+ORDONNANCE_KEYS = {"id", "date", "from", "until", "days", "acts", "home", "night", "daily", "urgent"}
+PRESCRIBED_ACT_KEYS = {"act", "seances", "per_day"}
+PLAN_KEYS = {"acts", "times", "days", "from", "until", "except", "prescription", "place", "urgent", "dependence"}
+VISIT_KEYS = {"time", "date", "place", "dependence", "urgent", "called_at", "acts", "billed", "prescription"}
 ACT_KEYS = {"act", "cotation", "label", "quantity"}
 _COTATION = re.compile(r"^\s*([A-Za-z]{2,4})\s*([0-9]+(?:[.,][0-9]+)?)\s*$")
 _TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})$")
@@ -240,15 +245,222 @@ class _Reader:
         if p.birth_date and p.birth_date > tour_date:
             raise self.fail(f"« birth_date » : {p.birth_date} est après la date de la tournée",
                             self.value_pos(m, "birth_date"))
+        by_id: dict[str, Ordonnance] = {}
+        if m.get("prescriptions") is not None:
+            p.ordonnances = self.ordonnances(m, by_id)
+        if m.get("plan") is not None:
+            p.plan = self.plan(m, tour_date, p, by_id)
         visits = m.get("visits")
-        if not isinstance(visits, YList) or not visits:
-            raise self.fail(f"patient « {pid} » : une liste « visits » non vide est attendue",
+        if visits is None and p.plan:
+            visits = YList()
+            visits.item_pos = []
+        if not isinstance(visits, YList) or not (visits or p.plan):
+            raise self.fail(f"patient « {pid} » : une liste « visits » non vide est attendue"
+                            + ("" if "plan" in m else " (ou un « plan »)"),
                             self.value_pos(m, "visits") if "visits" in m else pos)
         for n, (v, vpos) in enumerate(zip(visits, visits.item_pos), 1):
-            p.visits.append(self.visit(v, vpos, tour_date, p, n))
+            p.visits.append(self.visit(v, vpos, tour_date, p, n, by_id))
+        plans.expand(p)
         return p
 
-    def visit(self, item, pos, tour_date: date, patient: Patient, number: int) -> Visit:
+    # -- prescriptions and plans (contract §5) ---------------------------------------------------
+    def listing(self, m: YMap, key: str, what: str) -> YList:
+        v = m[key]
+        if not isinstance(v, YList) or not v:
+            raise self.fail(f"« {key} » : une liste non vide {what} est attendue", self.value_pos(m, key))
+        return v
+
+    def named_ordonnance(self, m: YMap, by_id: dict) -> str | None:
+        name = self.text(m, "prescription")
+        if name is not None and name not in by_id:
+            hint = difflib.get_close_matches(name, list(by_id), n=1)
+            known = (f" (« {hint[0]} » ?)" if hint else "") + (
+                f" ; prescriptions du patient : {', '.join(by_id)}" if by_id else
+                " ; le patient n'a pas de « prescriptions »")
+            raise self.fail(f"« prescription » : prescription « {show(name)} » inconnue{known}",
+                            self.value_pos(m, "prescription"))
+        return name
+
+    def ordonnances(self, m: YMap, by_id: dict) -> list[Ordonnance]:
+        raw = self.listing(m, "prescriptions", "de prescriptions (id, date, until ou days, acts)")
+        out = []
+        for item, pos in zip(raw, raw.item_pos):
+            o = self.ordonnance(item, pos)
+            if o.id in by_id:
+                raise self.fail(f"prescription « {o.id} » en double pour ce patient (déjà ligne {by_id[o.id].line})",
+                                pos)
+            by_id[o.id] = o
+            out.append(o)
+        return out
+
+    def ordonnance(self, item, pos) -> Ordonnance:
+        m = self.mapping(item, "prescription (id, date, from, until ou days, acts…)", pos)
+        self.check_keys(m, ORDONNANCE_KEYS, "une prescription")
+        oid = self.text(m, "id", required=True)
+        written = self.day(m, "date", required=True)
+        start = self.day(m, "from", written)
+        if "until" in m and "days" in m:
+            raise self.fail("une prescription a soit « until » (dernier jour), soit « days » (durée), pas les deux",
+                            self.key_pos(m, "days"))
+        if m.get("until") is not None:
+            end = self.day(m, "until")
+            if end < start:
+                raise self.fail(f"« until » : {end} est avant le premier jour de la prescription ({start})",
+                                self.value_pos(m, "until"))
+        elif m.get("days") is not None:
+            end = start + timedelta(days=self.number(m, "days", integer=True, minimum=1, maximum=3660) - 1)
+        else:
+            raise self.fail(f"prescription « {oid} » : « until: AAAA-MM-JJ » (dernier jour couvert) ou « days: N » "
+                            "(durée en jours) est obligatoire", pos)
+        if "acts" not in m:
+            raise self.fail(f"prescription « {oid} » : « acts » obligatoire (les actes prescrits)", pos)
+        acts_raw = self.listing(m, "acts", "d'actes prescrits")
+        acts: list[PrescribedAct] = []
+        seen: dict[str, int] = {}
+        for a, apos in zip(acts_raw, acts_raw.item_pos):
+            pa = self.prescribed_act(a if isinstance(a, str) else acts_raw.item_raw.get(len(acts), a), apos)
+            if pa.act_id in seen:
+                raise self.fail(f"acte « {pa.act_id} » deux fois dans la prescription « {oid} » (déjà ligne "
+                                f"{seen[pa.act_id]}) : donnez une seule ligne avec « seances » ou « per_day »", apos)
+            seen[pa.act_id] = apos[0]
+            acts.append(pa)
+        return Ordonnance(oid, written, start, end, acts, self.flag(m, "home", True), self.flag(m, "night", False),
+                          self.flag(m, "daily", False), self.flag(m, "urgent", False), pos[0])
+
+    def prescribed_act(self, item, pos) -> PrescribedAct:
+        if isinstance(item, str):
+            return PrescribedAct(self.act_id(item, pos), line=pos[0])
+        m = self.mapping(item, "acte prescrit (identifiant ou {act: …, seances: N} ou {act: …, per_day: k})", pos)
+        self.check_keys(m, PRESCRIBED_ACT_KEYS, "un acte prescrit")
+        act_id = self.text(m, "act")
+        if act_id is None:
+            raise self.fail("« act » : identifiant d'acte attendu (voir « ngap acts »)",
+                            self.value_pos(m, "act") if "act" in m else pos)
+        if "seances" in m and "per_day" in m:
+            raise self.fail("un acte prescrit a soit « seances » (nombre en tout), soit « per_day » (par jour), "
+                            "pas les deux", self.key_pos(m, "per_day"))
+        return PrescribedAct(self.act_id(act_id, self.value_pos(m, "act")),
+                             self.number(m, "seances", integer=True, minimum=1, maximum=10_000),
+                             self.number(m, "per_day", integer=True, minimum=1, maximum=50), pos[0])
+
+    def plan(self, m: YMap, tour_date: date, patient: Patient, by_id: dict) -> list[PlanEntry]:
+        raw = self.listing(m, "plan", "de soins planifiés (acts, times, days, from, until)")
+        return [self.plan_entry(item, pos, tour_date, patient, by_id) for item, pos in zip(raw, raw.item_pos)]
+
+    def plan_entry(self, item, pos, tour_date: date, patient: Patient, by_id: dict) -> PlanEntry:
+        m = self.mapping(item, "entrée du plan (acts, times, days, from, until…)", pos)
+        self.check_keys(m, PLAN_KEYS, "une entrée du plan")
+        named = self.named_ordonnance(m, by_id)
+        o = by_id.get(named) if named else None
+        start = self.day(m, "from", o.start if o else tour_date)
+        end = self.day(m, "until", o.end if o else None)
+        if end is None:
+            raise self.fail("entrée du plan : « until: AAAA-MM-JJ » (dernier jour) est obligatoire (ou une "
+                            "« prescription » dont le dernier jour est repris)", pos)
+        if end < start:
+            raise self.fail(f"« until » : {end} est avant « from » ({start})",
+                            self.value_pos(m, "until") if "until" in m else pos)
+        if (end - start).days + 1 > plans.MAX_ENTRY_DAYS:
+            raise self.fail(f"entrée du plan de {(end - start).days + 1} jours ({start} au {end}) : au plus "
+                            f"{plans.MAX_ENTRY_DAYS} jours ; découpez-la", self.value_pos(m, "until")
+                            if "until" in m else pos)
+        weekdays, every, days = self.plan_days(m)
+        times = self.plan_times(m)
+        excepted = set()
+        if m.get("except") is not None:
+            ex = m["except"]
+            if not isinstance(ex, YList):
+                raise self.fail("« except » : une liste de dates est attendue, par ex. [2025-03-14]",
+                                self.value_pos(m, "except"))
+            for n, (d, dpos) in enumerate(zip(ex, ex.item_pos)):
+                text = ex.item_raw.get(n, d)
+                day = self.date_text(text, "except", dpos)
+                if not start <= day <= end:
+                    raise self.fail(f"« except » : le {day} est hors de l'entrée du plan ({start} au {end})", dpos)
+                excepted.add(day)
+        dependence = self.flag(m, "dependence", patient.bsi is not None)
+        if "acts" in m:
+            acts_raw = m["acts"]
+        else:
+            acts_raw = None
+        if acts_raw is None and dependence and patient.bsi:
+            acts_raw = YList()
+            acts_raw.item_pos, acts_raw.item_raw = [], {}
+        if not isinstance(acts_raw, YList) or (not acts_raw and not (dependence and patient.bsi)):
+            raise self.fail("entrée du plan : une liste « acts » non vide est attendue",
+                            self.value_pos(m, "acts") if "acts" in m else pos)
+        before = self.acts_read
+        acts = [self.act(a if isinstance(a, str) else acts_raw.item_raw.get(n, a), apos)
+                for n, (a, apos) in enumerate(zip(acts_raw, acts_raw.item_pos))]
+        entry = PlanEntry(acts, times, days, weekdays, every, start, end, frozenset(excepted), named,
+                          self.choice(m, "place", PLACES, "home"), self.flag(m, "urgent", False), dependence, pos[0])
+        # hostile-input limits count what the plan expands to: each visit's acts (a visit at least one)
+        weight = max(1, self.acts_read - before)
+        self.acts_read = before + weight * plans.visit_count(entry)
+        if self.acts_read > MAX_ACTS:
+            raise self.fail(f"trop d'actes dans le fichier une fois les plans développés (plus de {MAX_ACTS}) : "
+                            "découpez-le", pos)
+        return entry
+
+    def plan_days(self, m: YMap) -> tuple[frozenset[int], int | None, str]:
+        """(weekdays, every, as written) of `days`: daily, weekdays, a day name or a list of them, {every: N}."""
+        if m.get("days") is None:
+            return plans.DAILY, None, "daily"
+        v, pos = m["days"], self.value_pos(m, "days")
+        if isinstance(v, YMap):
+            self.check_keys(v, {"every"}, "« days »")
+            if "every" not in v:
+                raise self.fail("« days » : {every: N} attendu (un jour sur N à partir de « from »)", pos)
+            n = self.number(v, "every", integer=True, minimum=1, maximum=plans.MAX_ENTRY_DAYS)
+            return plans.DAILY, n, f"every {n}"
+        if isinstance(v, str) and v.strip().lower() in ("daily", "weekdays"):
+            word = v.strip().lower()
+            return (plans.DAILY if word == "daily" else plans.WEEKDAYS), None, word
+        names = [(v, pos)] if not isinstance(v, YList) else list(zip(v, v.item_pos))
+        if not names:
+            raise self.fail("« days » : une liste de jours non vide est attendue, par ex. [lun, mer, ven]", pos)
+        out = set()
+        for name, npos in names:
+            key = name.strip().lower() if isinstance(name, str) else None
+            if key not in plans.DAY_NAMES:
+                hint = difflib.get_close_matches(str(key or name), list(plans.DAY_NAMES), n=1)
+                extra = f" (« {hint[0]} » ?)" if hint else ""
+                raise self.fail(f"« days » : jour « {show(name)} » inconnu{extra} ; écrivez daily, weekdays, une "
+                                "liste de jours ([lun, mer, ven] ou [mon, wed, fri]) ou {every: 2}", npos)
+            out.add(plans.DAY_NAMES[key])
+        return frozenset(out), None, ",".join(str(n) for n in sorted(out))
+
+    def plan_times(self, m: YMap) -> list[tuple[str, int]]:
+        if m.get("times") is None:
+            raise self.fail("entrée du plan : « times » obligatoire, par ex. times: [\"07:30\", \"18:30\"]",
+                            self.key_pos(m, "times") if "times" in m else (m.line, m.column))
+        v = m["times"]
+        if not isinstance(v, YList) or not v:
+            raise self.fail("« times » : une liste d'heures non vide est attendue, par ex. [\"07:30\", \"18:30\"]",
+                            self.value_pos(m, "times"))
+        out: list[tuple[str, int]] = []
+        seen: dict[int, int] = {}
+        for t, tpos in zip(v, v.item_pos):
+            holder = YMap({"times": t})
+            holder.line, holder.column, holder.raw = tpos[0], tpos[1], {}
+            holder.key_pos = {"times": (tpos[0], tpos[1], tpos[0], tpos[1])}
+            text, minutes = self.clock(holder, "times", required=True)
+            if minutes in seen:
+                raise self.fail(f"« times » : {text} deux fois dans la même entrée du plan", tpos)
+            seen[minutes] = tpos[0]
+            out.append((text, minutes))
+        return out
+
+    def date_text(self, v, key: str, pos) -> date:
+        match = _DATE.match(v.strip()) if isinstance(v, str) else None
+        if not match:
+            raise self.fail(f"« {key} » : date « {show(v)} » illisible, format attendu AAAA-MM-JJ", pos)
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise self.fail(f"« {key} » : la date {v} n'existe pas", pos) from None
+
+    def visit(self, item, pos, tour_date: date, patient: Patient, number: int, by_id: dict | None = None) -> Visit:
         m = self.mapping(item, "visite", pos)
         self.check_keys(m, VISIT_KEYS, "une visite")
         time_str, minutes = self.clock(m, "time", required=True)
@@ -279,6 +491,7 @@ class _Reader:
             billed_column=self.value_pos(m, "billed")[1] if billed is not None else None,
             line=pos[0],
             number=number,
+            prescription=self.named_ordonnance(m, by_id or {}),
         )
 
     def act(self, item, pos) -> ActRef:

@@ -83,6 +83,22 @@ CORPUS: dict[str, tuple[int | None, str]] = {
     "patients_mapping.yaml": (3, "une liste de patients est attendue"),
     "patients_null.yaml": (2, "une liste de patients est attendue"),
     "place_unknown.yaml": (7, "valeur « hopital » inconnue"),
+    # prescriptions and plans (contract §5)
+    "plan_day_unknown.yaml": (8, "« days » : jour « merc » inconnu (« mer » ?)"),
+    "plan_every_zero.yaml": (9, "« every » : 0 hors des bornes permises (1 à 366)"),
+    "plan_except_outside.yaml": (9, "« except » : le 2025-04-02 est hors de l'entrée du plan (2025-03-03 au 2025-03-31)"),
+    "plan_over_366_days.yaml": (9, "entrée du plan de 394 jours (2025-03-03 au 2026-03-31) : au plus 366 jours"),
+    "plan_prescription_unknown.yaml": (9, "prescription « O9 » inconnue ; le patient n'a pas de « prescriptions »"),
+    "plan_time_twice.yaml": (7, "« times » : 07:30 deux fois dans la même entrée du plan"),
+    "plan_unknown_key.yaml": (7, "clé inconnue « time » dans une entrée du plan (« times » ?)"),
+    "plan_until_before_from.yaml": (9, "« until » : 2025-03-01 est avant « from » (2025-03-10)"),
+    "plan_until_missing.yaml": (6, "« until: AAAA-MM-JJ » (dernier jour) est obligatoire"),
+    "prescription_duplicate_id.yaml": (7, "prescription « O1 » en double pour ce patient (déjà ligne 6)"),
+    "prescription_seances_zero.yaml": (9, "« seances » : 0 hors des bornes permises"),
+    "prescription_unknown_act.yaml": (6, "acte inconnu « injection_insulin » ; « injection_insuline » ?"),
+    "prescription_until_before_from.yaml": (6, "2025-03-05 est avant le premier jour de la prescription (2025-03-10)"),
+    "prescription_without_end.yaml": (6, "« until: AAAA-MM-JJ » (dernier jour couvert) ou « days: N »"),
+    "visit_prescription_unknown.yaml": (8, "prescription « O2 » inconnue ; prescriptions du patient : O1"),
     "quantity_huge.yaml": (7, "« quantity » : 1e9 hors des bornes permises (1 à 50)"),
     "quantity_zero.yaml": (7, "« quantity » : 0 hors des bornes permises"),
     "second_document_is_a_list.yaml": (9, "le document doit être une table"),
@@ -187,6 +203,16 @@ def gen_alias_tour_bomb(tmp: Path) -> Case:
     # 200 000 act occurrences = 400 visits of 10 × 50: the 401st passes the limit, at its first act, which
     # an alias shares with the anchored visit of line 6
     return Case(["price", str(path)], str(path), 6, "trop d'actes dans le fichier (plus de 200000)")
+
+
+def gen_plan_bomb(tmp: Path) -> Case:
+    """A few lines of plan that would expand to 24 visits a day for a year of 50 acts each: refused on the
+    entry, before any visit is made (the limit counts the acts after expansion)."""
+    times = ", ".join(f'"{h:02d}:00"' for h in range(24))
+    text = HEAD + ("  - id: P1\n    plan:\n      - acts: [{act: perfusion_supplement_heure, quantity: 50}]\n"
+                   f"        times: [{times}]\n        from: 2025-01-01\n        until: 2025-12-31\n")
+    path = _write(tmp / "plan_bomb.yaml", text)
+    return Case(["price", str(path)], str(path), 6, "trop d'actes dans le fichier une fois les plans développés")
 
 
 def gen_deep_flow(tmp: Path) -> Case:
@@ -317,6 +343,7 @@ def gen_tariffs_impossible_date(tmp: Path) -> Case:
 
 GENERATED = {f.__name__[4:]: f for f in (
     gen_100_mb, gen_100_mb_stdin, gen_binary, gen_latin1, gen_utf16, gen_billion_laughs, gen_alias_tour_bomb,
+    gen_plan_bomb,
     gen_deep_flow, gen_deep_block, gen_deep_mapping, gen_directory, gen_missing_file, gen_path_through_a_file,
     gen_name_too_long, gen_symlink_loop, gen_broken_symlink, gen_unreadable,
     gen_empty_stdin, gen_stdin_is_a_list, gen_tariffs_missing, gen_tariffs_invalid_yaml,
