@@ -73,6 +73,9 @@ DIAG_FOR = {
     "NGAP124": {"MAU"}, "NGAP125": {"MAU"}, "NGAP126": {"MCI"}, "NGAP127": {"MIE", "MCI"},
     "NGAP130": {"BSA", "BSB", "BSC"}, "NGAP131": {"IFI", "IFD"}, "NGAP132": {"IFI"}, "NGAP135": {"BSA", "BSB", "BSC"},
     "NGAP136": {"AMX"}, "NGAP004": {"IK", "IKM", "IKS"}, "NGAP139": {"BSA", "BSB", "BSC"},
+    # an act without a covering prescription (contract §5): the act is undue, under NGAP DG art. 5
+    **{c: {"AMI", "AMX", "AIS", "DI", "TMI", "TLS", "TLL", "TLD"}
+       for c in ("NGAP170", "NGAP171", "NGAP172", "NGAP173", "NGAP174")},
     "NGAP001": set(CODES),
 }
 # those that state which reading was used where the sources disagree (rules.md)

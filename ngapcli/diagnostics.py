@@ -133,6 +133,17 @@ _RULES = [
     # --- remplacement -------------------------------------------------------------------------------
     Rule("NGAP160", "error", "Remplaçant pour plus de deux titulaires", "CSP R.4312-83 ; convention 2007 art. 5.2.3",
          "Un remplaçant ne peut remplacer plus de deux infirmières en même temps : le même jour, une troisième titulaire (« replaces ») n'est pas permise. Les actes restent comptés ; corrigez « replaces » des tournées de ce jour."),
+    # --- prescriptions (contract §5) ------------------------------------------------------------------
+    Rule("NGAP170", "error", "Acte sans prescription qui le couvre", "NGAP DG art. 5",
+         "Le patient a des prescriptions, mais aucune en vigueur ce jour-là ne prescrit cet acte : il n'est pas facturé. Ajoutez au patient la prescription qui le couvre (prescriptions: id, date, until ou days, acts), ou corrigez l'acte ou la date. Les actes que le catalogue dispense de prescription (ngap explain ACTE) ne sont pas concernés."),
+    Rule("NGAP171", "error", "Prescription nommée qui ne couvre pas l'acte", "NGAP DG art. 5",
+         "La visite ou l'entrée du plan nomme une prescription (prescription: O1) qui n'est pas en vigueur ce jour-là ou ne prescrit pas cet acte : l'acte n'est pas facturé. Nommez la bonne prescription ou retirez « prescription » pour que la plus ancienne en vigueur qui convient soit prise."),
+    Rule("NGAP172", "error", "Séances prescrites épuisées", "NGAP DG art. 5",
+         "La prescription donne un nombre de séances (seances: N) : la séance N+1 n'est pas facturée. Une nouvelle prescription est nécessaire ; ajoutez-la au patient."),
+    Rule("NGAP173", "error", "Plus d'actes dans la journée que prescrits", "NGAP DG art. 5",
+         "La prescription limite l'acte à k par jour (per_day: k) : le k+1-ième du jour n'est pas facturé."),
+    Rule("NGAP174", "error", "Maximum de séances du programme atteint", "NGAP DG art. 5 ; NGAP Titre XVI",
+         "La NGAP limite certains actes à un nombre de séances par programme (rééducation à l'autosondage 10, IC/BPCO 15, mise en route d'un traitement 15, surveillance post-opératoire 3 de J0 à J+6) ; avec une prescription, le programme commence à son premier jour : au-delà, l'acte n'est pas facturé et une nouvelle prescription ouvre un nouveau programme."),
     # --- ngap audit: billed against due ---------------------------------------------------------
     Rule("NGAP201", "error", "Indu : facturé, non dû", "article de la règle indiqué pour chaque différence",
          "Un élément facturé (acte, majoration, indemnité, forfait) n'est pas dû pour ce passage selon la NGAP : la caisse peut en réclamer le remboursement."),

@@ -138,6 +138,8 @@ def act_text(act, day: date) -> str:
              wrap(f"{amx} · source : {confidence}", "  ")]
     if act.note:
         lines.append(wrap(act.note, "  "))
+    lines.append(wrap(f"sans prescription : {act.no_prescription}" if act.no_prescription
+                      else "sur prescription (NGAP DG art. 5)", "  "))
     return "\n".join(lines)
 
 

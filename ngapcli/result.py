@@ -78,6 +78,7 @@ class Result:
     # (file, nurse name) -> Nurse
     patients: dict | None = None
     nurses: dict | None = None
+    prescriptions: list | None = None   # rules.prescriptions.Usage, one per prescription and act
 
     def totals(self) -> dict:
         amount = sum((l.amount for l in self.lines), ZERO)

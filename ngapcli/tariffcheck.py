@@ -97,6 +97,9 @@ def check_tariffs(folder, raw: dict) -> None:
             for key in ("max", "days"):
                 if not isinstance(series_.get(key), int) or isinstance(series_.get(key), bool) or series_[key] < 1:
                     raise c.fail(f"{where}.series.{key}", "nombre entier positif attendu")
+        if act.get("no_prescription") is not None and not (isinstance(act["no_prescription"], str)
+                                                          and act["no_prescription"].strip()):
+            raise c.fail(f"{where}.no_prescription", "le texte qui dispense l'acte de prescription est attendu")
         if act.get("amx", "none") not in ("full", "half", "none", None):
             raise c.fail(where, f"amx « {act.get('amx')} » inconnu (full, half ou none)")
     c = _Check(folder, "zones.yaml")

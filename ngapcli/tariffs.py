@@ -50,6 +50,7 @@ class Act:
     gives_mci: bool = False
     confidence: str = "H"
     note: str = ""
+    no_prescription: str | None = None   # billable without a prescription: the text that says so
 
     def coefficient(self, day: date) -> Decimal:
         coef = self.coefficients[0][1]
@@ -226,6 +227,7 @@ class TariffStore:
                 max_per_month=a.get("max_per_month"), max_per_year=a.get("max_per_year"),
                 series=(a["series"]["max"], a["series"]["days"]) if a.get("series") else None,
                 gives_mci=bool(a.get("gives_mci")), confidence=a.get("confidence", "H"), note=a.get("note") or "",
+                no_prescription=a.get("no_prescription") or None,
             )
         return cls(path, series, acts, raw["zones.yaml"]["zones"], raw["rules.yaml"],
                    vals["checked_on"], vals["first_date"], int(vals.get("stale_after_days", 90)),

@@ -393,7 +393,8 @@ class _Reader:
         acts = [self.act(a if isinstance(a, str) else acts_raw.item_raw.get(n, a), apos)
                 for n, (a, apos) in enumerate(zip(acts_raw, acts_raw.item_pos))]
         entry = PlanEntry(acts, times, days, weekdays, every, start, end, frozenset(excepted), named,
-                          self.choice(m, "place", PLACES, "home"), self.flag(m, "urgent", False), dependence, pos[0])
+                          self.choice(m, "place", PLACES, "home"), self.flag(m, "urgent", bool(o and o.urgent)), dependence,
+                          pos[0])
         # hostile-input limits count what the plan expands to: each visit's acts (a visit at least one)
         weight = max(1, self.acts_read - before)
         self.acts_read = before + weight * plans.visit_count(entry)
@@ -477,13 +478,15 @@ class _Reader:
         acts = [self.act(a if isinstance(a, str) else acts_raw.item_raw.get(n, a), apos)
                 for n, (a, apos) in enumerate(zip(acts_raw, acts_raw.item_pos))]
         billed = self.text(m, "billed")
+        named = self.named_ordonnance(m, by_id or {})
+        urgent_default = bool(named and by_id[named].urgent)   # « urgent » on the prescription named
         return Visit(
             date=self.day(m, "date", tour_date),
             time=time_str,
             minutes=minutes,
             place=self.choice(m, "place", PLACES, "home"),
             dependence=dependence,
-            urgent=self.flag(m, "urgent", False),
+            urgent=self.flag(m, "urgent", urgent_default),
             called_at=called[1] if called else None,
             acts=acts,
             billed=billed,
@@ -491,7 +494,7 @@ class _Reader:
             billed_column=self.value_pos(m, "billed")[1] if billed is not None else None,
             line=pos[0],
             number=number,
-            prescription=self.named_ordonnance(m, by_id or {}),
+            prescription=named,
         )
 
     def act(self, item, pos) -> ActRef:

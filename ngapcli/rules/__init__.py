@@ -15,7 +15,7 @@ from decimal import Decimal
 from ngapcli.currency import horizon, stale_message
 from ngapcli.model import Tour
 from ngapcli.result import Line, Result, money
-from ngapcli.rules import limits, majorations, ranking, travel
+from ngapcli.rules import limits, majorations, prescriptions, ranking, travel
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 from ngapcli.tariffs import TariffStore
 
@@ -25,6 +25,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
     passages = _passages(tours, store, diags)
     chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
     # prescriptions (contract §5) are checked here, before the count limits of the NGAP
+    usage = prescriptions.check(chrono, store, diags)
     limits.count_limits(chrono, store, diags)
     limits.organisation_days(chrono, diags)
     for p in passages:
@@ -37,7 +38,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
     _travel(chrono, store, diags, forfait_days)
     _cap_ik(chrono, store, diags)
     limits.remplacements(tours, diags)
-    result = Result(diagnostics=diags.items)
+    result = Result(diagnostics=diags.items, prescriptions=usage)
     for p in passages:
         rate = store.amo_rate(p.patient.coverage, p.tour.zone)
         for line in p.lines():

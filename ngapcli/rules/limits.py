@@ -8,9 +8,10 @@ severity policy in ``ngapcli/diagnostics.py``); the séances of a programme beyo
 billed with a warning (NGAP152), the programme's start being unknown.
 
 Prescriptions (contract §5: an act without a covering prescription, ``seances: N``, ``per_day: k``) are
-count limits too: their check runs on the same chronological passages just before :func:`count_limits`
-(the place is marked in the pipeline and in the loop below), so that an act refused for lack of a
-prescription is not counted against the NGAP's own limits.
+count limits too: ``rules/prescriptions.py`` checks them on the same chronological passages just before
+:func:`count_limits`, so that an act refused for lack of a prescription is not counted against the NGAP's
+own limits; a séance a prescription covers is counted there against the programme's maximum (from the
+prescription's first day), not by :func:`_series`.
 """
 from __future__ import annotations
 
@@ -35,8 +36,6 @@ def count_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) 
         if p.skip:
             continue
         _one_forfait_per_kind(p, diags)
-        # prescriptions (contract §5): refuse here the acts no prescription covers, or beyond its
-        # `seances`/`per_day`, before the NGAP's own limits below count them
         supplements = 0
         for i in p.items:
             if i.refused or i.act is None:
@@ -69,7 +68,7 @@ def count_limits(chrono: list[Passage], store: TariffStore, diags: Diagnostics) 
                     diags.add("NGAP150", f"« {i.act_id} » non facturé : au plus {limit} par jour et par patient.",
                               p, i.source_line)
             _period_limits(p, i, history, diags)
-            if i.act.series:
+            if i.act.series and i.prescription is None:   # under a prescription: rules/prescriptions.py
                 _series(p, i, history, diags)
             if i.has("garde"):
                 _garde(p, i, gardes, diags)

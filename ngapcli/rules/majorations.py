@@ -27,7 +27,7 @@ def night_key(p: Passage, rules: dict) -> str | None:
 
 
 def night_justified(p: Passage, rules: dict) -> bool:
-    if p.patient.prescription.night:
+    if p.mentions.night:
         return True
     if not p.visit.urgent:
         return False
@@ -62,7 +62,7 @@ def time_majoration(p: Passage, store, diags: Diagnostics, add) -> None:
     key = night_key(p, rules)
     night_ok = key is not None and night_justified(p, rules)
     reason = sunday_reason(p, store)
-    sunday_ok = reason is not None and (p.visit.urgent or p.patient.prescription.daily)
+    sunday_ok = reason is not None and (p.visit.urgent or p.mentions.daily)
     if key and not night_ok:
         diags.add("NGAP121", f"Passage de {p.visit.time} sans majoration de nuit : ni appel urgent reçu entre "
                   "19 h et 7 h, ni prescription imposant l'exécution de nuit (art. 14).", p)

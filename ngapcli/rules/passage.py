@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from ngapcli.diagnostics import rule
-from ngapcli.model import Patient, Tour, Visit
+from ngapcli.model import Patient, Prescription, Tour, Visit
 from ngapcli.result import Diagnostic, Line
 from ngapcli.tariffs import Act
 
@@ -25,6 +25,7 @@ class Item:
     rate: int = 100
     rule: str = ""
     refused: bool = False   # not billable at all (diagnostic given)
+    prescription: str | None = None   # id of the ordonnance covering it (rules/prescriptions.py)
 
     @property
     def billed(self) -> bool:
@@ -59,9 +60,12 @@ class Passage:
     travel: list[Line] = field(default_factory=list)
     priced: list[Item] | None = None  # the billed items, fixed once the acts are priced
     iso: str = ""                     # the day as written in lines and diagnostics
+    mentions: Prescription | None = None  # home / night / daily justifying IFD and majorations
 
     def __post_init__(self):
         self.iso = self.day.isoformat()
+        if self.mentions is None:     # the patient's short form; the covering prescriptions' when given
+            self.mentions = self.patient.prescription
 
     @property
     def home(self) -> bool:

@@ -19,7 +19,7 @@ def opens_travel(p: Passage) -> bool:
     """The passage's care gives an IFD or IFI: at home, something billed, prescribed at home (or dependence),
     not only acts that exclude travel."""
     billed = p.billed_items
-    if not (p.home and p.has_care and (p.dependence or p.bsi_bilan or p.patient.prescription.home)):
+    if not (p.home and p.has_care and (p.dependence or p.bsi_bilan or p.mentions.home)):
         return False
     return not (billed and all(not i.groups.isdisjoint(NO_TRAVEL) for i in billed))
 
@@ -84,7 +84,7 @@ def travel(p: Passage, store, diags: Diagnostics, make_line, ifi_count: dict, bi
         _followers(p, rest, diags)
     else:
         _followers(p, followers, diags)
-        if not p.patient.prescription.home:
+        if not p.mentions.home:
             diags.add("NGAP110", "Pas d'IFD : les soins ne sont pas prescrits à domicile (art. 13).", p)
             return
         p.travel.append(make_line(p, "IFD", "travel", "Indemnité forfaitaire de déplacement",
