@@ -50,6 +50,10 @@ TariffsOpt = typer.Option(None, "--tariffs", help="Dossier de tarifs à utiliser
 FormatOpt = typer.Option(Format.table, "--format", "-f", callback=_format,
                          help="table (défaut), json, csv, ou csv-fr pour un tableur français (« ; », virgule "
                          "décimale, BOM UTF-8).")
+DayOpt = typer.Option(None, "--day", help="Ne montre que ce jour (AAAA-MM-JJ ou JJ/MM/AAAA) ; les tournées sont "
+                      "tarifées en entier (séances des prescriptions, limites) et seules les lignes du jour sont gardées.")
+FromOpt = typer.Option(None, "--from", help="Premier jour montré (AAAA-MM-JJ ou JJ/MM/AAAA).")
+ToOpt = typer.Option(None, "--to", help="Dernier jour montré (AAAA-MM-JJ ou JJ/MM/AAAA).")
 
 
 def _version(value: bool):
@@ -101,8 +105,18 @@ def _names(tours) -> dict:
     return {p.id: p.name for t in tours for p in t.patients if p.name}
 
 
-def _price_files(files: List[str], tariffs: Optional[Path]):
-    """Read every file first (an input error prices nothing, exit 2), then price them together."""
+def _period(day, date_from, date_to):
+    from ngapcli.period import Period
+
+    try:
+        return Period.from_options(day, date_from, date_to)
+    except UsageError as exc:
+        raise fail(exc)
+
+
+def _price_files(files: List[str], tariffs: Optional[Path], period=None):
+    """Read every file first (an input error prices nothing, exit 2), then price them together; with a
+    period, keep its lines and diagnostics."""
     from ngapcli.rules import price as price_tours
 
     try:
@@ -110,7 +124,8 @@ def _price_files(files: List[str], tariffs: Optional[Path]):
         tours = _read_all(files, store)
     except (InputError, UsageError) as exc:
         raise fail(exc)
-    return tours, price_tours(tours, store)
+    result = price_tours(tours, store)
+    return tours, (period.result(result) if period is not None else result)
 
 
 def _diagnostics_to_stderr(diagnostics) -> None:
@@ -131,10 +146,13 @@ def price(
     files: List[str] = typer.Argument(None, help="Fichiers de tournée YAML, ou « - » pour l'entrée standard."),
     format: Format = FormatOpt,
     strict: bool = typer.Option(False, "--strict", help="Toute alerte fait échouer (code 1)."),
+    day: Optional[str] = DayOpt,
+    date_from: Optional[str] = FromOpt,
+    date_to: Optional[str] = ToOpt,
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Facture une ou plusieurs tournées : lignes, majorations, déplacements, totaux, diagnostics."""
-    tours, result = _price_files(files, tariffs)
+    tours, result = _price_files(files, tariffs, _period(day, date_from, date_to))
     if format is Format.table:
         from ngapcli.render.table import render_price
 
@@ -155,10 +173,13 @@ def check(
     files: List[str] = typer.Argument(None, help="Fichiers de tournée YAML, ou « - »."),
     format: Format = FormatOpt,
     strict: bool = typer.Option(False, "--strict", help="Toute alerte fait échouer (code 1)."),
+    day: Optional[str] = DayOpt,
+    date_from: Optional[str] = FromOpt,
+    date_to: Optional[str] = ToOpt,
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Valide les tournées et liste les diagnostics, sans totaux."""
-    tours, result = _price_files(files, tariffs)
+    tours, result = _price_files(files, tariffs, _period(day, date_from, date_to))
     if format is Format.table:
         from ngapcli.render.table import check_summary, render_diagnostics
 
@@ -288,6 +309,9 @@ def audit(
     format: Format = FormatOpt,
     strict: bool = typer.Option(False, "--strict", help="Toute différence (oubli, écart ; export seul : tout constat) fait échouer (code 1)."),
     show_all: bool = typer.Option(False, "--all", help="Tableau : montre aussi les visites conformes (export seul : tous les constats)."),
+    day: Optional[str] = DayOpt,
+    date_from: Optional[str] = FromOpt,
+    date_to: Optional[str] = ToOpt,
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Compare la cotation facturée de chaque visite à la cotation due : indus, oublis, écarts (code 1 si un indu).
@@ -299,6 +323,7 @@ def audit(
     from ngapcli.audit import audit as run_audit
     from ngapcli.render import audit as out
 
+    period = _period(day, date_from, date_to)
     try:
         store = _store(tariffs)
         tours, texts = auditio.read_tours(paths or [], store)
@@ -310,7 +335,7 @@ def audit(
             billed_rows = auditio.billed_from_tours(tours, texts)
     except (InputError, UsageError) as exc:
         raise fail(exc)
-    result = run_audit(tours, store, billed_rows, orphans)
+    result = period.audit(run_audit(tours, store, billed_rows, orphans))
     if format is Format.table:
         out.render_audit(result, _console(), _names(tours), show_all)
     else:
@@ -414,8 +439,12 @@ def report(
                                       "« ngap price --format json » sur l'entrée standard."),
     by: List[str] = typer.Option(None, "--by", help="Regroupements : day, week, month, patient, code, nurse "
                                  "(option répétable ou liste « day,code ») ; par défaut day,patient,code,nurse."),
-    date_from: Optional[str] = typer.Option(None, "--from", help="Première date gardée (AAAA-MM-JJ)."),
-    date_to: Optional[str] = typer.Option(None, "--to", help="Dernière date gardée (AAAA-MM-JJ)."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Première date gardée (AAAA-MM-JJ ou JJ/MM/AAAA)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Dernière date gardée (AAAA-MM-JJ ou JJ/MM/AAAA)."),
+    day: Optional[str] = typer.Option(None, "--day", help="Un seul jour (AAAA-MM-JJ ou JJ/MM/AAAA)."),
+    expiring: Optional[int] = typer.Option(None, "--expiring", min=0, help="Liste les prescriptions qui finissent "
+                                           "dans les N jours après le dernier jour tarifé : les renouvellements à "
+                                           "demander au médecin."),
     format: Format = typer.Option(Format.table, "--format", "-f", callback=_format,
                                   help="table (défaut), json, csv (une ligne par groupe, puis le total) ou "
                                   "csv-fr (tableur français)."),
@@ -439,8 +468,8 @@ def report(
     from ngapcli import report as rep
 
     try:
-        options = rep.Options(rep.parse_by(by), rep.parse_day(date_from, "--from"), rep.parse_day(date_to, "--to"),
-                              retrocession_base.value)
+        period = _period(day, date_from, date_to)
+        options = rep.Options(rep.parse_by(by), period.start, period.end, retrocession_base.value, expiring)
         store = _store(tariffs)
         other = _store(compare_tariffs) if compare_tariffs else None
         from contextlib import nullcontext
@@ -479,6 +508,25 @@ def _parse_date(text: str) -> date:
     from ngapcli.datefr import parse
 
     return parse(text)
+
+
+@app.command()
+def plan(
+    files: List[str] = typer.Argument(None, help="Fichiers de tournée YAML avec des « plan », ou « - »."),
+    date_from: Optional[str] = FromOpt,
+    date_to: Optional[str] = ToOpt,
+    tariffs: Optional[Path] = TariffsOpt,
+):
+    """Développe les plans de soins en visites et écrit les tournées en YAML (chaque visite commentée de la ligne du plan dont elle vient) ; tarifer cette sortie donne les mêmes lignes que tarifer le plan."""  # noqa: E501
+    from ngapcli import planout
+
+    period = _period(None, date_from, date_to)
+    try:
+        tours = _read_all(files, _store(tariffs))
+    except (InputError, UsageError) as exc:
+        raise fail(exc)
+    planout.write(tours, sys.stdout, period.keeps)
+    raise typer.Exit(0)
 
 
 def _app_for(args: list[str]) -> typer.Typer:

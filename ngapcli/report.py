@@ -116,6 +116,7 @@ class Options:
     date_from: date | None = None
     date_to: date | None = None
     retrocession_base: str = "fees_without_ik"
+    expiring: int | None = None      # --expiring N: prescriptions ending within N days after the last day
 
     def __post_init__(self):
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -505,11 +506,15 @@ class Aggregator:
         self.first: str | None = None
         self.last: str | None = None
         self._franchise_used: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+        from ngapcli.rxreport import Ledger
+
+        self.prescriptions = Ledger()
 
     # one chunk ------------------------------------------------------------------------------------
     def add(self, result: Result, tours: list | None) -> None:
         """A priced chunk: ``tours`` are its parsed tours, or None for lines read from `ngap price` JSON."""
         opts = self.options
+        self.prescriptions.add(result.prescriptions)
         if tours is not None:
             where = _patients_of(tours)
         else:   # lines read from `ngap price` JSON: who they are about, when it says so
@@ -728,6 +733,11 @@ class Report:
         }
         if self.compare is not None:
             doc["comparison"] = self.comparison()
+        last = self.options.date_to or (date.fromisoformat(self.agg.last) if self.agg.last else None)
+        if self.agg.prescriptions.usage:
+            doc["prescriptions"] = self.agg.prescriptions.rows(last)
+        if self.options.expiring is not None:
+            doc["expiring"] = self.agg.prescriptions.expiring(last, self.options.expiring)
         return doc
 
 

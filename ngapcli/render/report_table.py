@@ -130,6 +130,8 @@ def render_report(report: Report, console: Console) -> None:
                 f"{fee} → ", (f"{euros(r['amount'])}", "bold"), f" dus à {r['remplacant']}"))
         console.print()
 
+    _prescriptions(doc, console)
+
     if compare:
         c = doc["comparison"]
         table = Table(box=box.SIMPLE_HEAD, title=f"Comparaison avec les tarifs de {c['tariffs']}",
@@ -180,3 +182,30 @@ def _diagnostics(warnings: list[dict], console: Console) -> None:
         table.add_row(code, Text(SEVERITY_FR.get(severity, severity), style=SEVERITY_STYLE.get(severity, "")),
                       str(n), r.title if r else "")
     console.print(table)
+
+
+def _prescriptions(doc: dict, console: Console) -> None:
+    """Séances prescribed, done and left per prescription and act; the renewals to ask for (--expiring)."""
+    def day(iso: str) -> str:
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+    rows = doc.get("prescriptions") or []
+    if rows:
+        table = Table(box=box.SIMPLE_HEAD, title="Prescriptions", title_justify="left")
+        for col in ("Patient", "Presc.", "Acte", "Jusqu'au", "Prescrites", "Faites", "Restantes"):
+            table.add_column(col, justify="right" if col in ("Prescrites", "Faites", "Restantes") else "left",
+                             overflow="fold", no_wrap=col != "Acte")
+        for r in rows:
+            table.add_row(r["patient"], r["prescription"], r["act"], day(r["until"]),
+                          "—" if r["prescribed"] is None else str(r["prescribed"]), str(r["done"]),
+                          "—" if r["left"] is None else str(r["left"]))
+        console.print(table)
+    if "expiring" in doc:
+        if not doc["expiring"]:
+            console.print(Text("Aucune prescription ne finit dans la période demandée (--expiring).", style="dim"))
+        else:
+            console.print(Text("Prescriptions à renouveler", style="bold"))
+            for r in doc["expiring"]:
+                when = "aujourd'hui" if r["days_left"] == 0 else f"dans {r['days_left']} jour(s)"
+                console.print(f"  {r['patient']} · {r['prescription']} : dernier jour le {day(r['until'])} ({when})")
+        console.print()
