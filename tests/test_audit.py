@@ -379,6 +379,12 @@ def _example_tours() -> list[Path]:
 
 @pytest.mark.parametrize("example", _example_tours(), ids=lambda p: p.name)
 def test_example_billed_with_its_computed_cotation_matches(example, tmp_path):
+    if any(p.get("plan") for d in yaml.safe_load_all(example.read_text(encoding="utf-8")) if d
+           for p in d["patients"]):   # care plans: bill the visits `ngap plan` expands them into
+        expanded = run_cli("plan", example)
+        assert expanded.exit_code == 0, expanded.stderr
+        example = tmp_path / f"developpe_{example.name}"
+        example.write_text(expanded.stdout, encoding="utf-8")
     r = run_cli("price", example, "--format", "json")
     assert r.exit_code in (0, 1), r.stderr
     lines = defaultdict(list)

@@ -33,7 +33,8 @@ class Usage:
     patient: str
     ordonnance: Ordonnance
     act: str
-    prescribed: int | None            # séances in all, when the prescription (or the NGAP maximum) says it
+    prescribed: int | None            # séances in all, when the prescription (or the NGAP maximum) says it;
+                                      # per_day × its days for an act prescribed k a day
     days: list[date] = field(default_factory=list)   # the day of each séance covered
 
     def key(self) -> tuple:
@@ -70,7 +71,10 @@ def check(chrono: list[Passage], store, diags: Diagnostics) -> list[Usage]:
     for pid, pool in pools.items():
         for o in pool.values():
             for pa in o.acts:
-                usage[(pid, o.id, pa.act_id)] = Usage(pid, o, pa.act_id, _limit(o, pa, store.acts.get(pa.act_id))[0])
+                limit = _limit(o, pa, store.acts.get(pa.act_id))[0]
+                if limit is None and pa.per_day is not None:     # k a day over the prescription's days
+                    limit = pa.per_day * ((o.end - o.start).days + 1)
+                usage[(pid, o.id, pa.act_id)] = Usage(pid, o, pa.act_id, limit)
     per_day: dict[tuple, int] = defaultdict(int)
     for p in chrono:
         if p.skip or not p.patient.ordonnances:
