@@ -122,3 +122,21 @@ def test_pansement_seances_beyond_the_prescription_in_the_month(tour):
     # O2 prescribes five pansements: 03, 05 (one-off), 07, 10, 12; the sixth on 14/03 is refused
     refused = [l["date"] for l in lines_of(data, act="pansement_autre") if l["rate"] == 0]
     assert refused == ["2025-03-14"] and codes(data).count("NGAP172") == 1
+
+
+def test_report_prices_together_the_files_giving_a_patient_the_same_prescription(tmp_path):
+    """Two nurses' files, each with the patient's prescription O1 (three séances): the report counts the
+    séances across both files, like one `ngap price` of both (the fourth is refused)."""
+    for n, (nurse, days) in enumerate((("Claire", (3, 4)), ("Paul", (10, 11))), 1):
+        visits = "".join(f'      - {{date: 2025-03-{d:02d}, time: "10:00", acts: [reeducation_autosondage]}}\n'
+                         for d in days)
+        (tmp_path / f"t{n}.yaml").write_text(
+            f"date: 2025-03-03\nnurse: {{name: {nurse}}}\npatients:\n  - id: P1\n    prescriptions:\n"
+            "      - {id: O1, date: 2025-03-01, until: 2025-03-31, acts: [{act: reeducation_autosondage, "
+            "seances: 3}]}\n    visits:\n" + visits, encoding="utf-8")
+    priced = price_json(tmp_path / "t1.yaml", tmp_path / "t2.yaml")
+    r = run_cli("report", tmp_path, "--format", "json")
+    assert r.exit_code == 1
+    assert Decimal(r.json["totals"]["amount"]) == total(priced) == 3 * Decimal("13.78")
+    assert [w["date"] for w in r.json["warnings"] if w["code"] == "NGAP172"] == ["2025-03-11"]
+    assert r.json["prescriptions"][0]["done"] == 3 and r.json["prescriptions"][0]["left"] == 0
