@@ -45,7 +45,7 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator
 
@@ -133,6 +133,17 @@ def _tour_days(tours: list) -> set[date]:
     return out
 
 
+def _prescription_days(tours: list) -> set[date]:
+    """Every day a prescription of the tours covers: a file is then priced with every file that has a visit
+    on one of those days (contract §5: the prescription may cover them, its séances count there too)."""
+    out = set()
+    for t in tours:
+        for p in t.patients:
+            for o in p.ordonnances:
+                out.update(o.start + timedelta(days=n) for n in range((o.end - o.start).days + 1))
+    return out
+
+
 # -- limits spanning several days -----------------------------------------------------------------------------
 
 GARDE = "garde"   # the garde periods (chap. I art. 13): a run of consecutive periods may cross midnight
@@ -146,18 +157,12 @@ def period_acts(store) -> dict[str, tuple[int | None, int | None, bool]]:
             if a.max_per_year or a.max_per_month or a.series or GARDE in a.groups}
 
 
-PRESCRIBED = "prescriptions"   # a patient's prescriptions: quantities count across files (contract §5)
-
-
 def _occurrences(tours: list, limited: dict) -> dict[tuple[str, str], list[date]]:
     """(act id, patient id) → the day of each occurrence (quantity counted) of an act limited per period;
-    the garde periods, day and night, under one key (GARDE, patient id); the files giving a patient's
-    prescriptions under (PRESCRIBED, patient id), to be priced together."""
+    the garde periods, day and night, under one key (GARDE, patient id)."""
     out: dict[tuple[str, str], list[date]] = defaultdict(list)
     for t in tours:
         for p in t.patients:
-            if p.ordonnances:
-                out[(PRESCRIBED, p.id)].append(t.date)
             for v in p.visits:
                 for ref in v.acts:
                     if ref.act_id in limited:
@@ -347,7 +352,7 @@ def _iter_priced(sources, store, workers, special, compare) -> Iterator[Read | P
             # plans make visits on days no `date:` key names; prescriptions count across files
             if days is None or any(a in text for a in names) or "plan" in text or "prescriptions" in text:
                 tours = parse_tours(text, name, store.act_ids, store.letters)
-                days = frozenset(_tour_days(tours))
+                days = frozenset(_tour_days(tours) | _prescription_days(tours))
                 for key, when in _occurrences(tours, limited).items():
                     occurrences[key].extend((d, index) for d in when)
                 del tours
@@ -476,12 +481,8 @@ def _chunks(days: dict[int, frozenset[date]], occurrences: dict, limited: dict) 
         for d in ds:
             union(i, owner.setdefault(d, i))
     for (act, _patient), seen in occurrences.items():
-        if act == PRESCRIBED:
-            reach = True
-        else:
-            per_year, per_month, garde = (None, None, True) if act == GARDE else limited[act]
-            reach = _may_reach([d for d, _ in seen], per_year, per_month, garde)
-        if reach:
+        per_year, per_month, garde = (None, None, True) if act == GARDE else limited[act]
+        if _may_reach([d for d, _ in seen], per_year, per_month, garde):
             first = seen[0][1]
             for _, i in seen:
                 union(first, i)
