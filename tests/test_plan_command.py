@@ -140,3 +140,48 @@ def test_report_prices_together_the_files_giving_a_patient_the_same_prescription
     assert Decimal(r.json["totals"]["amount"]) == total(priced) == 3 * Decimal("13.78")
     assert [w["date"] for w in r.json["warnings"] if w["code"] == "NGAP172"] == ["2025-03-11"]
     assert r.json["prescriptions"][0]["done"] == 3 and r.json["prescriptions"][0]["left"] == 0
+
+
+def test_plan_output_keeps_every_key_of_a_full_tour(tour, tmp_path):
+    """Free cotations, quantities, labels, billed, called_at, birth dates, households, a remplaçante: `ngap
+    plan` writes them all back and the output prices and audits the same."""
+    src = tour("""\
+date: 2025-03-08
+zone: reunion
+nurse: {name: Paul Durand, terrain: montagne, replaces: Claire Martin, cabinet_fee_percent: 12.5}
+patients:
+  - id: "012"
+    name: "Mme \\"A\\""
+    birth_date: 2020-05-02
+    household: "3 rue des Lilas"
+    distance_km: 7.5
+    nearest_cabinet_km: 6
+    outside_agglomeration: true
+    palliative: true
+    prescription: {night: true}
+    visits:
+      - time: "23:40"
+        urgent: true
+        called_at: "23:10"
+        acts: [{cotation: "AMI 2,5", label: "soin hors catalogue"}, {act: perfusion_supplement_heure, quantity: 2},
+               {act: injection_sc, label: "héparine"}]
+        billed: "AMI2,5 + AMI1/2"
+  - id: P2
+    bsi: BSB
+    age: 90
+    coverage: ald
+    plan:
+      - times: ["08:00"]
+        until: 2025-03-09
+""")
+    r = run_cli("plan", src)
+    assert r.exit_code == 0, r.stderr
+    out = tmp_path / "out.yaml"
+    out.write_text(r.stdout, encoding="utf-8")
+    for key in ('cotation: "AMI 2.5"', "quantity: 2", 'label: "héparine"', 'called_at: "23:10"', "replaces:",
+                "cabinet_fee_percent: 12.5", "birth_date: 2020-05-02", "nearest_cabinet_km: 6", 'billed: "AMI2,5'):
+        assert key in r.stdout
+    a, b = price_json(src), price_json(out)
+    assert strip(a) == strip(b) and a["totals"] == b["totals"]
+    ra, rb = run_cli("audit", src, "--format", "json"), run_cli("audit", out, "--format", "json")
+    assert ra.json["totals"] == rb.json["totals"]
