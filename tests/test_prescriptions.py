@@ -251,3 +251,21 @@ def test_audit_reports_an_act_billed_without_prescription_as_an_indu(tour):
     assert diffs["AMI"]["article"] == "NGAP DG art. 5" and diffs["AMI"]["diagnostic"] == "NGAP170"
     assert diffs["IFD"]["kind"] == "indu"
     assert r.json["totals"]["undue"] == "9.05"
+
+
+def test_an_urgent_prescription_makes_its_visits_urgent(tour):
+    """« urgent » on the prescription a visit names: Saturday 08/03/2025 at 10:00 is then a Saturday urgent
+    passage (F, DG art. 14); the same care under a prescription without the mention gets no F."""
+    path = tour(HEAD + """\
+    prescriptions:
+      - {id: O1, date: 2025-03-08, days: 1, acts: [pansement_autre], urgent: true}
+      - {id: O2, date: 2025-03-08, days: 1, acts: [injection_sc]}
+    visits:
+      - {date: 2025-03-08, time: "10:00", acts: [pansement_autre], prescription: O1}
+      - {date: 2025-03-08, time: "11:00", acts: [injection_sc], prescription: O2}
+""")
+    data = price_json(path)
+    assert [l["code"] for l in data["lines"] if l["time"] == "10:00"] == ["AMI", "F", "IFD"]
+    assert [l["code"] for l in data["lines"] if l["time"] == "11:00"] == ["AMI", "MAU", "IFD"]
+    # 6.30 + 8.50 + 2.75 | 3.15 + 1.35 + 2.75
+    assert total(data) == Decimal("24.80")

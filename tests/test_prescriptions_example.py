@@ -52,3 +52,13 @@ def test_the_report_of_the_month_to_date():
     assert rows[("P4", "O4", "reeducation_autosondage")] == (10, 10, 0)
     assert [(x["patient"], x["prescription"], x["days_left"]) for x in r.json["expiring"]] == [
         ("P1", "O1", 7), ("P2", "O2", 8)]
+
+
+def test_the_report_of_a_day_and_no_renewal_due():
+    r = run_cli("report", MONTH, "--day", "2025-03-11", "--format", "json")
+    assert r.exit_code == 0
+    assert Decimal(r.json["totals"]["amount"]) == Decimal("66.86")
+    rows = {(x["patient"], x["prescription"], x["act"]): x["done"] for x in r.json["prescriptions"]}
+    assert rows[("P4", "O4", "reeducation_autosondage")] == 4      # Mon/Wed/Fri up to the 11th: 3, 5, 7, 10/03
+    table = run_cli("report", MONTH, "--day", "11/03/2025", "--expiring", "0", "-q")   # O3 ends on the 12th
+    assert "Aucune prescription ne finit dans la période demandée (--expiring)." in table.stdout

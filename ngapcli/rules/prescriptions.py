@@ -24,9 +24,6 @@ from datetime import date, timedelta
 from ngapcli.model import Ordonnance, Prescription
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 
-NO_MENTION = Prescription(home=False, night=False, daily=False)
-
-
 @dataclass
 class Usage:
     """What one prescription was used for, act by act (``ngap report``)."""
@@ -92,9 +89,11 @@ def check(chrono: list[Passage], store, diags: Diagnostics) -> list[Usage]:
                 i.prescription = o.id
                 if o not in covering:
                     covering.append(o)
+        # acts exempt from prescription only, or none: the prescriptions in force, else the short form
         mentions = covering or [o for o in ordered[p.patient.id] if o.start <= p.day <= o.end]
-        p.mentions = Prescription(any(o.home for o in mentions), any(o.night for o in mentions),
-                                  any(o.daily for o in mentions)) if mentions else NO_MENTION
+        if mentions:
+            p.mentions = Prescription(any(o.home for o in mentions), any(o.night for o in mentions),
+                                      any(o.daily for o in mentions))
     return sorted(usage.values(), key=lambda u: (u.patient, u.ordonnance.start, u.ordonnance.id, u.act))
 
 
