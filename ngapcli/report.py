@@ -734,10 +734,12 @@ class Report:
         if self.compare is not None:
             doc["comparison"] = self.comparison()
         last = self.options.date_to or (date.fromisoformat(self.agg.last) if self.agg.last else None)
-        if self.agg.prescriptions.usage:
+        if self.agg.prescriptions.usage or self.options.expiring is not None:
             doc["prescriptions"] = self.agg.prescriptions.rows(last)
-        if self.options.expiring is not None:
+        if self.options.expiring is not None:   # only the prescriptions to renew
             doc["expiring"] = self.agg.prescriptions.expiring(last, self.options.expiring)
+            due = {(r["patient"], r["prescription"]) for r in doc["expiring"]}
+            doc["prescriptions"] = [r for r in doc["prescriptions"] if (r["patient"], r["prescription"]) in due]
         return doc
 
 

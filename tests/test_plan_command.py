@@ -102,14 +102,18 @@ def test_audit_day(tour):
 
 def test_report_prescriptions_and_expiring(tour):
     src = tour(MONTH)
-    r = run_cli("report", src, "--to", "2025-03-10", "--expiring", "7", "--format", "json")
+    r = run_cli("report", src, "--to", "2025-03-10", "--format", "json")
     assert r.exit_code == 0, r.stderr
     rows = {(x["prescription"], x["act"]): x for x in r.json["prescriptions"]}
     assert rows[("O2", "pansement_autre")] == {
         "patient": "P1", "prescription": "O2", "from": "2025-03-01", "until": "2025-03-30",
         "act": "pansement_autre", "prescribed": 5, "done": 4, "left": 1}
     assert rows[("O1", "injection_insuline")]["done"] == 16 and rows[("O1", "injection_insuline")]["left"] is None
-    # O1 ends on 16/03, six days after the last day priced; O2 on 30/03, beyond the 7 days
+    assert "expiring" not in r.json
+    # O1 ends on 16/03, six days after the last day priced; O2 on 30/03, beyond the 7 days: only O1 is listed
+    r = run_cli("report", src, "--to", "2025-03-10", "--expiring", "7", "--format", "json")
+    assert {(x["prescription"], x["act"]) for x in r.json["prescriptions"]} == {
+        ("O1", "injection_insuline"), ("O1", "surveillance_glycemie_insuline")}
     assert r.json["expiring"] == [{"patient": "P1", "prescription": "O1", "from": "2025-03-03",
                                    "until": "2025-03-16", "days_left": 6}]
     table = run_cli("report", src, "--to", "10/03/2025", "--expiring", "7", "-q")

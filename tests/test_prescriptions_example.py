@@ -42,7 +42,7 @@ def test_the_nurse_prices_her_day():
 
 
 def test_the_report_of_the_month_to_date():
-    r = run_cli("report", MONTH, "--to", "24/03/2025", "--expiring", "10", "--format", "json")
+    r = run_cli("report", MONTH, "--to", "24/03/2025", "--format", "json")
     assert r.exit_code == 0
     rows = {(x["patient"], x["prescription"], x["act"]): (x["prescribed"], x["done"], x["left"])
             for x in r.json["prescriptions"]}
@@ -50,8 +50,11 @@ def test_the_report_of_the_month_to_date():
     assert rows[("P1", "O1b", "pansement_autre")] == (5, 4, 1)
     assert rows[("P2", "O2", "pansement_autre")] == (15, 11, 4)
     assert rows[("P4", "O4", "reeducation_autosondage")] == (10, 10, 0)
+    # the renewals to ask for: O1 ends on 31/03, O2 on 01/04; O4 (30/04) is further than 10 days
+    r = run_cli("report", MONTH, "--to", "24/03/2025", "--expiring", "10", "--format", "json")
     assert [(x["patient"], x["prescription"], x["days_left"]) for x in r.json["expiring"]] == [
         ("P1", "O1", 7), ("P2", "O2", 8)]
+    assert {(x["patient"], x["prescription"]) for x in r.json["prescriptions"]} == {("P1", "O1"), ("P2", "O2")}
 
 
 def test_the_report_of_a_day_and_no_renewal_due():
