@@ -7,7 +7,9 @@ Severity policy (contract §3), one rule for every code — ``tests/test_severit
   per passage, day, month, 12 months or programme (NGAP142, NGAP150, NGAP137, NGAP130 for a second forfait
   of the same nurse), exclusions between acts (NGAP103, NGAP141, NGAP143, NGAP144, NGAP133), a third garde
   period (NGAP151), a remplaçant's third titulaire (NGAP160), an act not in force or a date before every
-  known tariff (NGAP003, NGAP001), an IFI with neither forfait nor DI that day (NGAP132); in ``ngap audit``,
+  known tariff (NGAP003, NGAP001), an IFI with neither forfait nor DI that day (NGAP132), an act without a
+  covering prescription, beyond its séances or its count a day, or beyond a programme's maximum counted from
+  the prescription's first day (NGAP170, NGAP171, NGAP172, NGAP173, NGAP174); in ``ngap audit``,
   an undue item and a billed row that matches no visit (NGAP201, NGAP204); in ``ngap audit --billed`` alone,
   the findings whose certain case is an indu (NGAP205, NGAP206, NGAP208 to NGAP218, NGAP220 to NGAP224,
   NGAP226). Any error makes the exit code 1: a billing script sees it (in the export audit, a finding's

@@ -45,6 +45,12 @@ SEVERITY = {
     "NGAP151": "error",     # a third garde period
     "NGAP152": "warning",   # séances beyond the programme's maximum while its start is unknown
     "NGAP160": "error",     # a remplaçant's third titulaire
+    # prescriptions (contract §5)
+    "NGAP170": "error",     # an act no prescription in force covers
+    "NGAP171": "error",     # the prescription named does not cover the act that day
+    "NGAP172": "error",     # a séance beyond those prescribed
+    "NGAP173": "error",     # more in a day than prescribed
+    "NGAP174": "error",     # beyond the programme's maximum, counted from the prescription's first day
     # ngap audit
     "NGAP201": "error", "NGAP202": "warning", "NGAP203": "warning", "NGAP204": "error",
     # ngap audit --billed alone (issue 15): the severity of a code's certain case; each finding says « certain »
