@@ -12,6 +12,7 @@ from datetime import date
 from ngapcli.errors import UsageError
 from ngapcli.result import Result
 
+
 def parse_date(text: str, option: str | None = None) -> date:
     """AAAA-MM-JJ, or JJ/MM/AAAA as a French user writes it (ngapcli/datefr.py)."""
     from ngapcli.datefr import parse
@@ -56,8 +57,9 @@ class Period:
         """The lines and diagnostics of the period (the diagnostics without a date are kept)."""
         if not self.active:
             return r
-        return Result([l for l in r.lines if self.keeps_iso(l.date)],
-                      [d for d in r.diagnostics if self.keeps_iso(d.date)], r.patients, r.nurses, r.prescriptions)
+        return Result(lines=[l for l in r.lines if self.keeps_iso(l.date)],
+                      diagnostics=[d for d in r.diagnostics if self.keeps_iso(d.date)], patients=r.patients,
+                      nurses=r.nurses, prescriptions=r.prescriptions)
 
     def audit(self, a):
         """An audit's visits and differences of the period."""

@@ -88,7 +88,7 @@ def test_from_to_and_check(tour):
     bad = run_cli("price", src, "--day", "2025-03-05", "--from", "2025-03-01")
     assert bad.exit_code == 2 and "--day ne se combine pas avec --from ou --to" in bad.stderr
     bad = run_cli("price", src, "--day", "31/02/2025")
-    assert bad.exit_code == 2 and "--day : date « 31/02/2025 » illisible" in bad.stderr
+    assert bad.exit_code == 2 and "--day : date « 31/02/2025 » impossible : ce mois n'a pas de jour 31" in bad.stderr
 
 
 def test_audit_day(tour):
