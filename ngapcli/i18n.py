@@ -50,9 +50,9 @@ METAVARS = {
     "files": "FICHIER...", "paths": "CHEMIN...", "query": "MOTS...", "code": "CODE",
     "on": "DATE", "day": "DATE", "date": "DATE", "date_from": "DATE", "date_to": "DATE",
     "zone": "ZONE", "by": "GROUPES", "tariffs": "DOSSIER", "compare_tariffs": "DOSSIER",
-    "billed": "FICHIER.csv", "retrocession_base": "BASE", "output": "FICHIER",
+    "billed": "FICHIER.csv", "retrocession_base": "BASE", "output": "FICHIER", "expiring": "JOURS", "nurse": "NOM",
 }
-TYPES = {"text": "TEXTE", "integer": "NOMBRE", "float": "NOMBRE", "path": "CHEMIN", "file": "FICHIER",
+TYPES = {"text": "TEXTE", "integer": "NOMBRE", "integer range": "NOMBRE", "float": "NOMBRE", "path": "CHEMIN", "file": "FICHIER",
          "date": "DATE", "datetime": "DATE"}
 CHOICES_MAX = 16        # choices longer than this (« fees|fees_without_ik ») are named, not listed
 

@@ -104,6 +104,10 @@ def test_help_is_french_and_fits_80_columns(command):
 
         click_command = typer.main.get_command(app).commands[command]
         tokens = set(re.findall(r"[\w'’-]+", out))
+        for param in click_command.params:    # no metavariable left as the English parameter name (EXPIRING)
+            english = (param.name or "").upper()
+            if english and english not in ("CODE", "DATE", "ZONE"):
+                assert re.search(rf"\b{english}\b", out) is None, (command, english)
         for param in click_command.params:
             for word in re.findall(r"[\w'’-]+", param.help or ""):
                 assert word in tokens, (command, param.name, word)
