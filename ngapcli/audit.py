@@ -78,10 +78,10 @@ DIAG_FOR = {
        for c in ("NGAP170", "NGAP171", "NGAP172", "NGAP173", "NGAP174")},
     "NGAP001": set(CODES),
 }
-# those that state which reading was used where the sources disagree (rules.md)
+# those that state which reading was used where the sources disagree (docs/lectures.md)
 READINGS = ("NGAP004", "NGAP102", "NGAP120", "NGAP125", "NGAP127", "NGAP136")
 ROUNDING_READING = ("arrondi au centime, demi-centime au-dessus (AMI 1,5 = 3,15 × 1,5 = 4,725 → 4,73 €) ; "
-                    "une source donne 4,72 € (rules.md §0.2 et §13 n° 8)")
+                    "une source donne 4,72 € (voir docs/lectures.md#arrondi-au-centime)")
 
 
 def fr(amount: Decimal) -> str:

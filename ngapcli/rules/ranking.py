@@ -1,5 +1,5 @@
 """Article 11B of the Dispositions générales: several acts in one passage, and its derogations
-(rules.md §2), plus the dependence passage of a BSI patient (chap. I art. 12, rules.md §6.4)."""
+(DG art. 11B), plus the dependence passage of a BSI patient (chap. I art. 12; docs/lectures.md)."""
 from __future__ import annotations
 
 from datetime import date
@@ -30,7 +30,7 @@ def _rank_key(p: Passage, store):
     def key(unit: list[Item]):
         value = store.value(unit[0].letter, p.day, p.tour.zone) or 0
         mci = any(i.act is not None and i.act.gives_mci for i in unit)
-        # a 5 bis group whose sum equals the other act's coefficient is the act at 100 % (rules.md §2.2 d:
+        # a 5 bis group whose sum equals the other act's coefficient is the act at 100 % (chap. II art. 5 bis as the caisses read it:
         # « if the group sum ≥ the other act »)
         group5 = len(unit) > 1 or unit[0].has("diabete_5bis")
         return (-_coef(unit), -value, not group5, not mci, unit[0].act_id or unit[0].label)
@@ -42,7 +42,7 @@ def _is(unit: list[Item], group: str) -> bool:
 
 
 def non_cumuls(p: Passage, diags: Diagnostics) -> None:
-    """Explicit exclusions inside Titre XVI (rules.md §2.3)."""
+    """Explicit exclusions inside Titre XVI (the acts' own wording)."""
     live = [i for i in p.items if not i.refused]
     present = frozenset().union(*(i.groups for i in live))
     if not present & NON_CUMUL_TRIGGERS:
@@ -82,7 +82,7 @@ def non_cumuls(p: Passage, diags: Diagnostics) -> None:
 
 
 def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: str | None = None) -> None:
-    """Rates of the acts of one passage under 11B with its derogations (rules.md §2.1-2.2)."""
+    """Rates of the acts of one passage under 11B with its derogations (DG art. 11B)."""
     rules = store.rules
     day: date = p.day
     pds_on = day >= rules["pds_full_rate_from"]
@@ -131,7 +131,7 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
         else:
             if rest and _coef(rest[0]) > max(_coef(u) for u in perf):
                 # 11B ranks by coefficient: the act above the forfait is the principal one (100 %), the
-                # forfait keeps its full rate by derogation (rules.md §2.1-2.2 b)
+                # forfait keeps its full rate by derogation (DG art. 11B; chap. II art. 3)
                 _set(rest[0], 100, "11B : acte principal (coefficient supérieur au forfait de perfusion)")
             elif rest:
                 _set(rest[0], 50, "11B : second acte à 50 % (après le forfait de perfusion)")
@@ -163,7 +163,7 @@ def rank_11b(p: Passage, items: list[Item], store, diags: Diagnostics, letter: s
 
 
 def rank_dependence(p: Passage, store, diags: Diagnostics) -> None:
-    """Acts of a dependence passage next to the BSI forfait (rules.md §6.4): AMX at full rate for
+    """Acts of a dependence passage next to the BSI forfait (chap. I art. 12; docs/lectures.md): AMX at full rate for
     the full-rate groups, at 50 % for injections and insulin; other acts are included."""
     bsi = store.rules["bsi"]
     full, half = [], []
