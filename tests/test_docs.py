@@ -250,3 +250,21 @@ def test_format_doc_amounts_are_what_the_text_says(tour):
     assert len(lines_of(data, code="BSB")) == 1 and len(lines_of(data, code="IFI")) == 3
     assert [l["time"] for l in lines_of(data, code="IFD")] == ["15:00"]
     assert [(l["coefficient"], l["rate"]) for l in lines_of(data, code="AMX")] == [("0.5", 50), ("0.5", 50), ("4", 100)]
+
+
+# -- messages say what to write ----------------------------------------------------------------------------
+
+def test_unjustified_night_and_sunday_say_what_to_write(tour):
+    data = price_json(tour("""\
+        date: 2025-03-09
+        nurse: {name: Claire Martin}
+        patients:
+          - id: P1
+            visits:
+              - {time: "07:30", acts: [injection_sc]}
+    """))
+    messages = {w["code"]: w["message"] for w in data["warnings"]}
+    assert not lines_of(data, code="N") and not lines_of(data, code="F")
+    assert "« urgent: true » et « called_at: \"HH:MM\" »" in messages["NGAP121"]
+    assert "« prescription: {night: true} »" in messages["NGAP121"]
+    assert "« prescription: {daily: true} »" in messages["NGAP122"]

@@ -65,10 +65,13 @@ def time_majoration(p: Passage, store, diags: Diagnostics, add) -> None:
     sunday_ok = reason is not None and (p.visit.urgent or p.mentions.daily)
     if key and not night_ok:
         diags.add("NGAP121", f"Passage de {p.visit.time} sans majoration de nuit : ni appel urgent reçu entre "
-                  "19 h et 7 h, ni prescription imposant l'exécution de nuit (art. 14).", p)
+                  "19 h et 7 h, ni prescription imposant l'exécution de nuit (art. 14). Pour la justifier : "
+                  "« urgent: true » et « called_at: \"HH:MM\" » sur la visite, ou « prescription: {night: true} » "
+                  "sur le patient.", p)
     if reason and not sunday_ok:
         diags.add("NGAP122", f"Passage du {reason} sans majoration : ni soins urgents, ni prescription "
-                  "« rigoureusement quotidienne » (art. 14).", p)
+                  "« rigoureusement quotidienne » (art. 14). Pour la justifier : « urgent: true » sur la visite, ou "
+                  "« prescription: {daily: true} » sur le patient.", p)
     if night_ok and sunday_ok:
         diags.add("NGAP120", f"Nuit et {reason} : une seule majoration par passage, la majoration de nuit "
                   "est retenue (art. 14).", p)
