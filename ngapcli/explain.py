@@ -119,7 +119,8 @@ def code_text(code: str, store, day: date) -> str:
 def rule_text(rule) -> str:
     sev = SEVERITY_FR.get(rule.severity, rule.severity)
     return "\n".join([wrap(f"{rule.code} ({sev}) — {rule.title}"), wrap(rule.explanation, "  "),
-                      wrap(f"Référence : {rule.reference}", "  ")])
+                      wrap(f"Référence : {rule.reference}", "  "),
+                      wrap(f"Que faire : voir docs/diagnostics.md#{rule.code.lower()}", "  ")])
 
 
 def act_text(act, day: date) -> str:

@@ -268,3 +268,11 @@ def test_unjustified_night_and_sunday_say_what_to_write(tour):
     assert "« urgent: true » et « called_at: \"HH:MM\" »" in messages["NGAP121"]
     assert "« prescription: {night: true} »" in messages["NGAP121"]
     assert "« prescription: {daily: true} »" in messages["NGAP122"]
+
+
+def test_explain_of_a_code_points_to_its_section_of_the_docs():
+    from conftest import run_cli
+    r = run_cli("explain", "NGAP121")
+    assert r.exit_code == 0
+    assert "docs/diagnostics.md#ngap121" in " ".join(r.stdout.split())
+    assert "ngap121" in anchors(DOCS / "diagnostics.md")
