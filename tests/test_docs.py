@@ -276,3 +276,13 @@ def test_explain_of_a_code_points_to_its_section_of_the_docs():
     assert r.exit_code == 0
     assert "docs/diagnostics.md#ngap121" in " ".join(r.stdout.split())
     assert "ngap121" in anchors(DOCS / "diagnostics.md")
+
+
+def test_every_docs_page_named_exists():
+    """A reference « docs/audit.md » without an anchor must lead somewhere too."""
+    missing = set()
+    for path in _files("ngapcli", "tariffs", "examples", "README.md", "docs"):
+        for name in re.findall(r"docs/([\w-]+\.md)", path.read_text(encoding="utf-8")):
+            if not (DOCS / name).exists():
+                missing.add(f"{path.relative_to(ROOT)}: docs/{name}")
+    assert not missing, sorted(missing)
