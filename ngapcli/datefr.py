@@ -11,20 +11,25 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _FR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
-def parse(text: str, option: str | None = None) -> date:
-    """The date written in ``text``; UsageError (French, naming ``option``) when it is not one."""
+def year_month_day(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as written in ``text`` (AAAA-MM-JJ or JJ/MM/AAAA), not checked; None if neither."""
     raw = str(text).strip()
     m = _ISO.fullmatch(raw)
-    ymd = (m[1], m[2], m[3]) if m else None
-    if ymd is None:
-        m = _FR.fullmatch(raw)
-        ymd = (m[3], m[2], m[1]) if m else None
+    if m:
+        return int(m[1]), int(m[2]), int(m[3])
+    m = _FR.fullmatch(raw)
+    return (int(m[3]), int(m[2]), int(m[1])) if m else None
+
+
+def parse(text: str, option: str | None = None) -> date:
+    """The date written in ``text``; UsageError (French, naming ``option``) when it is not one."""
+    ymd = year_month_day(text)
     where = f"{option} : " if option else ""
     if ymd is None:
         raise UsageError(f"{where}date « {text} » illisible (AAAA-MM-JJ ou JJ/MM/AAAA)")
     try:
-        return date(int(ymd[0]), int(ymd[1]), int(ymd[2]))
+        return date(*ymd)
     except ValueError:
         raise UsageError(f"{where}date « {text} » impossible : "
-                         + ("il n'y a que 12 mois" if not 1 <= int(ymd[1]) <= 12
-                            else f"ce mois n'a pas de jour {int(ymd[2])}")) from None
+                         + ("il n'y a que 12 mois" if not 1 <= ymd[1] <= 12
+                            else f"ce mois n'a pas de jour {ymd[2]}")) from None

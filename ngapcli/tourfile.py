@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ngapcli.errors import InputError
-from ngapcli import plans
+from ngapcli import datefr, plans
 from ngapcli.model import ActRef, Nurse, Ordonnance, Patient, PlanEntry, PrescribedAct, Prescription, Tour, Visit
 from ngapcli.yamlnodes import MAX_FILE_BYTES, YList, YMap, decode, load_documents
 
@@ -33,7 +33,6 @@ VISIT_KEYS = {"time", "date", "place", "dependence", "urgent", "called_at", "act
 ACT_KEYS = {"act", "cotation", "label", "quantity"}
 _COTATION = re.compile(r"^\s*([A-Za-z]{2,4})\s*([0-9]+(?:[.,][0-9]+)?)\s*$")
 _TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # contract §1: the BSI forfaits are derived from the patient's `bsi`, never typed by hand
 DERIVED_ACTS = {"forfait_bsa": "BSA", "forfait_bsb": "BSB", "forfait_bsc": "BSC"}
 DERIVED_LETTERS = frozenset(DERIVED_ACTS.values())
@@ -150,14 +149,7 @@ class _Reader:
         v = self.text(m, key, None, required)
         if v is None:
             return default
-        pos = self.value_pos(m, key)
-        match = _DATE.match(v.strip())
-        if not match:
-            raise self.fail(f"« {key} » : date « {show(v)} » illisible, format attendu AAAA-MM-JJ", pos)
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            raise self.fail(f"« {key} » : la date {v} n'existe pas", pos) from None
+        return self.date_text(v, key, self.value_pos(m, key))
 
     def clock(self, m: YMap, key: str, required=False) -> tuple[str, int] | None:
         if key not in m or m[key] is None:
@@ -453,11 +445,13 @@ class _Reader:
         return out
 
     def date_text(self, v, key: str, pos) -> date:
-        match = _DATE.match(v.strip()) if isinstance(v, str) else None
-        if not match:
-            raise self.fail(f"« {key} » : date « {show(v)} » illisible, format attendu AAAA-MM-JJ", pos)
+        """AAAA-MM-JJ, or JJ/MM/AAAA as French users write it (ngapcli.datefr)."""
+        ymd = datefr.year_month_day(v) if isinstance(v, str) else None
+        if ymd is None:
+            raise self.fail(f"« {key} » : date « {show(v)} » illisible, format attendu AAAA-MM-JJ ou JJ/MM/AAAA",
+                            pos)
         try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            return date(*ymd)
         except ValueError:
             raise self.fail(f"« {key} » : la date {v} n'existe pas", pos) from None
 

@@ -296,3 +296,33 @@ def test_free_cotation_without_a_value_at_that_date_is_not_billed_silently(tour)
     data = _price(tour(tiny(date(2020, 1, 10), acts='[{cotation: "TMI 1"}]')))
     tmi = [l for l in data["lines"] if l["code"] == "TMI"]
     assert tmi and tmi[0]["rate"] == 0 and data["warnings"], data
+
+
+def test_tour_dates_written_jj_mm_aaaa_price_as_iso(tour):
+    """Every date key of a tour takes JJ/MM/AAAA as well as AAAA-MM-JJ (issue 16): a Saturday and an urgent
+    Sunday visit of a child (MIE from the birth date) priced the same both ways, days and values included."""
+    text = """\
+        date: {d}
+        nurse: {{name: Claire Martin}}
+        patients:
+          - id: P1
+            birth_date: {b}
+            distance_km: 1
+            visits:
+              - time: "10:00"
+                acts: [injection_im]
+              - time: "11:00"
+                date: {v}
+                urgent: true
+                acts: [injection_im]
+        """
+    iso = run_cli("price", tour(text.format(d="2025-03-08", b="2020-05-02", v="2025-03-09")), "--format", "json")
+    fr = run_cli("price", tour(text.format(d="08/03/2025", b="02/05/2020", v="09/03/2025")), "--format", "json")
+    assert iso.exit_code == fr.exit_code == 0, fr.stderr
+    strip = lambda r: [{k: v for k, v in line.items() if k != "file"} for line in r.json["lines"]]
+    assert strip(fr) == strip(iso)
+    assert [(line["date"], line["code"]) for line in fr.json["lines"]] == [
+        ("2025-03-08", "AMI"), ("2025-03-08", "MAU"), ("2025-03-08", "MIE"), ("2025-03-08", "IFD"),
+        ("2025-03-09", "AMI"), ("2025-03-09", "F"), ("2025-03-09", "MAU"), ("2025-03-09", "MIE"),
+        ("2025-03-09", "IFD")]
+    assert fr.json["totals"]["amount"] == iso.json["totals"]["amount"] == "29.30"    # 10.40 + 18.90
