@@ -55,6 +55,22 @@ def read_tours(paths: list[str], store) -> tuple[list[Tour], dict[str, str]]:
     return tours, texts
 
 
+def parse_amount(text: str) -> Decimal:
+    """A billed amount as billing software and spreadsheets write it (« 1 234,50 € », « 7,25 », « 7.25 EUR »),
+    to the cent; ValueError with a French message when it is not one."""
+    cleaned = (text.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace("\u202f", "")
+               .replace(" ", ""))
+    if "," in cleaned and "." in cleaned:        # 1.234,50
+        cleaned = cleaned.replace(".", "")
+    try:
+        amount = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"montant « {text} » illisible") from None
+    if not amount.is_finite() or amount < 0 or amount > 100_000:
+        raise ValueError(f"montant « {text} » hors bornes")
+    return amount.quantize(Decimal("0.01"))
+
+
 def _content_position(text: str | None, line: int | None, column: int | None) -> tuple[int | None, int | None]:
     """(line, column) of the first character of a YAML scalar that starts at (line, column)."""
     if text is None or line is None or column is None:
@@ -272,14 +288,10 @@ def _row(record: list[str], index: dict[str, int], cols: list[int], name: str, l
     amount_text, col = cell("amount")
     amount = None
     if amount_text:
-        cleaned = amount_text.replace("€", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
         try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise fail(f"montant « {amount_text} » illisible", col) from None
-        if not amount.is_finite() or amount < 0 or amount > 100_000:
-            raise fail(f"montant « {amount_text} » hors bornes", col)
-        amount = amount.quantize(Decimal("0.01"))
+            amount = parse_amount(amount_text)
+        except ValueError as exc:
+            raise fail(str(exc), col) from None
     nurse, _col = cell("nurse")
     return CsvRow(day, patient, time, visit, BilledRow(items, cot, name, line, amount), nurse or None)
 

@@ -20,12 +20,12 @@ import csv
 import io
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ngapcli.auditio import COLUMNS as AUDIT_COLUMNS
-from ngapcli.auditio import _field_columns
+from ngapcli.auditio import _field_columns, parse_amount
 from ngapcli.claims import Checker, Claim, ClaimsResult
 from ngapcli.cotation import parse_cotation
 from ngapcli.errors import InputError
@@ -272,18 +272,10 @@ class _Reader:
         return items
 
     def _amount(self, amount_text: str, i: int, fail) -> Decimal:
-        cleaned = (amount_text.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace("\u202f", "")
-                   .replace(" ", ""))
-        if "," in cleaned and "." in cleaned:        # 1.234,50
-            cleaned = cleaned.replace(".", "")
-        cleaned = cleaned.replace(",", ".")
         try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise fail(f"montant « {amount_text} » illisible", i) from None
-        if not amount.is_finite() or amount < 0 or amount > 100_000:
-            raise fail(f"montant « {amount_text} » hors bornes", i)
-        amount = amount.quantize(Decimal("0.01"))
+            amount = parse_amount(amount_text)
+        except ValueError as exc:
+            raise fail(str(exc), i) from None
         if len(self._amounts) >= _CACHE_MAX:
             self._amounts.clear()
         self._amounts[amount_text] = amount

@@ -237,6 +237,17 @@ def test_billing_csv_stated_total_differs(tour, tmp_path):
     assert diffs(audit_json(path, "--billed", csv, code=0)) == [("ecart", "MONTANT", "-0.05")]
 
 
+@pytest.mark.parametrize("written", ["7.20 EUR", "7,20\u00a0€", "0.007,20"])
+def test_billing_csv_amounts_read_as_in_the_export_alone(tour, tmp_path, written):
+    """Amounts are read by one function for both audits (with tours and the export alone): a thousands
+    point before a decimal comma, « EUR », a no-break space."""
+    path = one_visit(tour, "[injection_sc]", "")
+    csv = tmp_path / "b.csv"
+    csv.write_text(f"date;patient;heure;cotation;montant\n2025-03-10;P1;10:00;AMI1 + MAU + IFD;{written}\n",
+                   encoding="utf-8")
+    assert diffs(audit_json(path, "--billed", csv, code=0)) == [("ecart", "MONTANT", "-0.05")]
+
+
 @pytest.mark.parametrize("content, where, words", [
     ("date;patient;heure;cotation\n2025-03-10;P1;10:00;\"AMI 1,5 + ZZ\"\n", ":2:32:", "ZZ"),
     ("date;patient;heure;cotation\n2025-03-10;P1;10:00;AMI1 + + IFD\n", ":2:28:", "vide"),
