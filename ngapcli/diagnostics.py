@@ -134,7 +134,7 @@ _RULES = [
          "Une même infirmière ne peut facturer plus de deux périodes de garde de 6 h consécutives : la troisième n'est pas facturée (ligne à taux 0) ; une collègue peut la prendre."),
     # --- remplacement -------------------------------------------------------------------------------
     Rule("NGAP160", "error", "Remplaçant pour plus de deux titulaires", "CSP R.4312-83 ; convention 2007 art. 5.2.3",
-         "Un remplaçant ne peut remplacer plus de deux infirmières en même temps : le même jour, une troisième titulaire (« replaces ») n'est pas permise. Les actes restent comptés ; corrigez « replaces » des tournées de ce jour."),
+         "Un remplaçant ne peut remplacer plus de deux infirmières en même temps : le même jour, une troisième titulaire (« replaces ») n'est pas permise. Les titulaires sont prises dans l'ordre de leur premier passage du jour (heure, puis ordre des fichiers) ; les soins faits pour la troisième et les suivantes ne sont pas facturés (actes à 0,00 €, sans majoration ni déplacement). Corrigez « replaces » de leurs tournées ou retirez ces passages (docs/diagnostics.md#ngap160)."),
     # --- prescriptions (contract §5) ------------------------------------------------------------------
     Rule("NGAP170", "error", "Acte sans prescription qui le couvre", "NGAP DG art. 5",
          "Le patient a des prescriptions, mais aucune en vigueur ce jour-là ne prescrit cet acte : il n'est pas facturé. Ajoutez au patient la prescription qui le couvre (prescriptions: id, date, until ou days, acts), ou corrigez l'acte ou la date. Les actes que le catalogue dispense de prescription (ngap explain ACTE) ne sont pas concernés."),

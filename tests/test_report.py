@@ -417,8 +417,13 @@ def test_remplacant_for_three_titulaires_on_one_day_across_files(tour):
     assert "Zoé Remy remplace 3 titulaires" in w[0]["message"]
     assert report_json(one, "--strict").exit_code == 0
     retro = r.json["retrocession"]
-    assert [(x["titulaire"], x["amount"]) for x in retro] == [("Anne A", "6.53"), ("Bruno B", "6.53"),
-                                                              ("Chloé C", "6.53")]   # 7.25 × 0.9
+    # Chloé C, the third titulaire of the day, is billed nothing (contract §3: an error is not billed):
+    # nothing to hand back either; the other two keep 7.25 × 0.9 = 6.53 each
+    assert [(x["titulaire"], x["base_amount"], x["amount"]) for x in retro] == [
+        ("Anne A", "7.25", "6.53"), ("Bruno B", "7.25", "6.53"), ("Chloé C", "0.00", "0.00")]
+    assert "pour Chloé C ne sont pas facturés" in w[0]["message"]
+    assert r.json["totals"]["amount"] == "14.50" and r.json["totals"]["by_patient"]["Z3"] == "0.00"
+    assert {g["key"]: g["amount"] for g in r.json["groups"]} == {"Zoé Remy": "14.50"}
 
 
 # -- 4. what-if tariffs ----------------------------------------------------------------------------------------

@@ -196,8 +196,37 @@ def test_remplacant_for_a_third_titulaire_is_an_error(tour):
     assert r.exit_code == 1
     w = found(r, "NGAP160")
     assert [(x["severity"], x["file"], x["date"]) for x in w] == [("error", str(paths[2]), "2026-01-12")]
-    # the acts stay counted: 3 × (AMI 1 3.15 + MAU 1.35 + IFD 2.75) = 21.75
-    assert r.json["totals"]["amount"] == "21.75"
+    # contract §3: an error is not billed. Chloé C, the third titulaire of the day, gets nothing:
+    # 2 × (AMI 1 3.15 + MAU 1.35 + IFD 2.75) = 14.50 (it was 21.75 when the third one was still billed)
+    assert r.json["totals"]["amount"] == "14.50"
+    assert [(l["code"], l["rate"], l["amount"]) for l in lines_of(r.json, patient="Z3")] == [("AMI", 0, "0.00")]
+    assert "Les soins faits ce jour pour Chloé C ne sont pas facturés" in w[0]["message"]
+
+
+def test_the_third_titulaire_is_the_third_to_appear_that_day_by_time_then_file_order(tour):
+    """Files given A (10:00), B (08:00), C (09:00): by time the titulaires come B, C, A: A's care is refused,
+    whatever the order of the files; with two titulaires at the same time, the file given first comes first."""
+    def path(who, pid, time):
+        return tour(REPLACING.format(who=who, pid=pid, time=time))
+    a, b, c = path("Anne A", "Z1", "10:00"), path("Bruno B", "Z2", "08:00"), path("Chloé C", "Z3", "09:00")
+    for order in ((a, b, c), (c, a, b)):
+        r = priced(*order)
+        assert r.exit_code == 1
+        w = found(r, "NGAP160")
+        assert [(x["file"], x["line"]) for x in w] == [(str(a), 1)]      # the tour of Anne A
+        assert "(Bruno B, Chloé C, Anne A, dans l'ordre de leur premier passage du jour" in w[0]["message"]
+        assert "pour Anne A ne sont pas facturés" in w[0]["message"]
+        assert "écrivez son nom dans « replaces »" in w[0]["message"]
+        assert {l["patient"]: l["amount"] for l in r.json["lines"] if l["code"] == "AMI"} == \
+            {"Z1": "0.00", "Z2": "3.15", "Z3": "3.15"}
+        assert r.json["totals"]["amount"] == "14.50"
+    # a tie at 08:00 for the four of them: the file order decides, the 3rd and 4th files are refused
+    d = path("David D", "Z4", "08:00")
+    tied = [path(who, pid, "08:00") for who, pid in (("Anne A", "Z1"), ("Bruno B", "Z2"), ("Chloé C", "Z3"))]
+    r = priced(tied[1], d, tied[0], tied[2])
+    assert [x["message"].split("pour ")[1].split(" ne sont")[0] for x in found(r, "NGAP160")] == ["Anne A", "Chloé C"]
+    assert r.json["totals"]["amount"] == "14.50"      # Bruno B and David D: 2 × 7.25
+    assert [l["rule"] for l in lines_of(r.json, patient="Z1")] == ["remplaçant : troisième titulaire du jour (CSP R.4312-83)"]
 
 
 BSI = """\

@@ -4,7 +4,8 @@ diagnostics. No I/O, no printing.
 Order: the count limits of the acts (``limits.py``: per passage, day, month, 12 months, series, garde —
 and prescriptions), then the acts of each passage (11B or dependence, ``ranking.py``), per patient and day
 the BSI forfait and the IFI count, majorations (``majorations.py``), travel and per nurse and day the IK cap
-(``travel.py``), and the remplaçants' titulaires per day (``limits.py``).
+(``travel.py``). First of all, the care a remplaçant does for a third titulaire in a day is refused
+(``limits.remplacements``), so that it counts against no limit.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ngapcli.tariffs import TariffStore
 def price(tours: list[Tour], store: TariffStore) -> Result:
     diags = Diagnostics()
     passages = _passages(tours, store, diags)
+    limits.remplacements(passages, tours, diags)   # a remplaçant's third titulaire: nothing billed
     chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
     # prescriptions (contract §5) are checked here, before the count limits of the NGAP
     usage = prescriptions.check(chrono, store, diags)
@@ -37,7 +39,6 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
             _majorations(p, store, diags, forfait_days)
     _travel(chrono, store, diags, forfait_days)
     _cap_ik(chrono, store, diags)
-    limits.remplacements(tours, diags)
     result = Result(diagnostics=diags.items, prescriptions=usage)
     for p in passages:
         rate = store.amo_rate(p.patient.coverage, p.tour.zone)

@@ -169,17 +169,48 @@ def _period_limits(p: Passage, i: Item, history: dict, diags: Diagnostics) -> No
     past.append(p.day)
 
 
-def remplacements(tours: list[Tour], diags: Diagnostics) -> None:
-    """A remplaçant replaces at most two titulaires at a time (CSP R.4312-83; convention art. 5.2.3)."""
-    days: dict = defaultdict(dict)
-    for t in tours:
-        if t.nurse.replaces:
-            who = t.nurse.name or f"{t.file}#{t.document}"
-            for day in sorted({v.date for p in t.patients for v in p.visits}):
-                days[(who, day)].setdefault(t.nurse.replaces, (t.file, t.line))
-    for (who, day), titulaires in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if len(titulaires) > 2:
-            file, line = list(titulaires.values())[2]
-            diags.add("NGAP160", f"{who} remplace {len(titulaires)} titulaires le {day} ({', '.join(titulaires)}) : "
-                      "au plus deux à la fois (CSP R.4312-83) ; corrigez « replaces » des tournées de ce jour.",
-                      line=line, file=file, day=day)
+REMPLACEMENT_REFUSED = "remplaçant : troisième titulaire du jour (CSP R.4312-83)"
+
+
+def remplacements(passages: list[Passage], tours: list[Tour], diags: Diagnostics) -> None:
+    """A remplaçant replaces at most two titulaires at a time (CSP R.4312-83; convention art. 5.2.3).
+
+    Per remplaçant and day, the titulaires are taken in the order they first appear that day: by the time
+    of their first passage, then by file order (the order of the tours given, documents in a file in
+    order). The first two are allowed; the care done that day for the third and later ones is refused
+    (error NGAP160): its acts stay as lines at rate 0, and as nothing of it is billed, it opens no
+    majoration, forfait or travel and counts against no limit (this runs before every other rule)."""
+    rank = {id(t): k for k, t in enumerate(tours)}
+    days: dict = defaultdict(dict)     # (remplaçant, day) → titulaire → (time, file order, passages)
+    for p in passages:
+        titulaire = p.tour.nurse.replaces
+        if not titulaire:
+            continue
+        seen = days[(p.nurse_key, p.day)]
+        first = (p.visit.minutes, rank[id(p.tour)], p.order)
+        if titulaire not in seen:
+            seen[titulaire] = [first, p.tour, []]
+        elif first < seen[titulaire][0]:
+            seen[titulaire][:2] = [first, p.tour]
+        seen[titulaire][2].append(p)
+    for (who, day), seen in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(seen) <= 2:
+            continue
+        order = sorted(seen, key=lambda name: seen[name][0])
+        for titulaire in order[2:]:
+            _, tour, refused = seen[titulaire]
+            acts = 0
+            for p in refused:
+                p.dependence = False      # no BSI forfait either: nothing of this passage is billed
+                for i in p.items:
+                    if not i.refused:
+                        i.refuse(REMPLACEMENT_REFUSED)
+                        acts += 1
+            diags.add("NGAP160", f"{who} remplace {len(seen)} titulaires le {day} ({', '.join(order)}, dans "
+                      "l'ordre de leur premier passage du jour : heure, puis ordre des fichiers) : au plus deux à "
+                      f"la fois (CSP R.4312-83). Les soins faits ce jour pour {titulaire} ne sont pas facturés "
+                      f"({len(refused)} passage(s), {acts} acte(s) à 0,00 €, sans majoration ni déplacement). "
+                      f"Pour corriger : si ces soins ont été faits pour {order[0]} ou {order[1]}, écrivez son nom "
+                      f"dans « replaces » de cette tournée ; sinon retirez les passages du {day} de la tournée "
+                      f"de {who} : {titulaire} ou un autre remplaçant les facture.",
+                      line=tour.line, file=tour.file, day=day)
