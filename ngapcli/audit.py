@@ -9,7 +9,9 @@ For every visit that carries a billed cotation, its items are matched to the lin
    patient and day across visits (and nurses): a forfait billed on another passage of the day
    than the one where the calculator put it is not a difference;
 3. what is left is paired inside a family of the same item (same code; the three forfait levels;
-   IK/IKM/IKS; the two night levels): an *écart* (other coefficient, rate or value);
+   IK/IKM/IKS; the two night levels): an *écart* (other coefficient, rate or value) — but first, a billed
+   item of the same code and coefficient as a line the calculator refused or does not pay (rate 0) is
+   that act, undue in full (:func:`_match_refused`);
 4. billed items left alone are *indus* (NGAP201), due lines left alone are *oublis* (NGAP202).
 
 Amounts: a billed item is priced like a due line (coefficient × letter value at the visit's date and
@@ -399,6 +401,24 @@ def _match_exact(billed: list[Entry], due: list[Entry], pairs: list) -> None:
                 break
 
 
+def _match_refused(billed: list[Entry], refused: list) -> list[Entry]:
+    """Billed items left over that stand for an act the calculator refused or does not pay (a line at rate 0:
+    no covering prescription, a count limit, the third act under 11B…): the billed item of the same code and
+    coefficient (before halving) is that act, undue in full — it must not be paired as an écart with another
+    act's due line (« AMI 2 + AMI 1/2 » where only the AMI 1 act is prescribed: 6,30 € undue and the AMI 1
+    billed at half rate, not an AMI 2 billed for an AMI 1 and an AMI 1/2 undue). Each refused line takes one
+    billed item; the daily items and IK are left to the pooling by day and to the km comparison."""
+    out = []
+    for l in refused:
+        if l.code in KM_CODES or l.code in DAILY:
+            continue
+        b = next((b for b in billed if not b.used and b.code == l.code and b.coefficient == l.coefficient), None)
+        if b is not None:
+            b.used = True
+            out.append(b)
+    return out
+
+
 def _match_family(billed: list[Entry], due: list[Entry], pairs: list) -> None:
     """Pair what is left inside a family: same code and coefficient, then same code, then family."""
     for b in sorted((b for b in billed if not b.used), key=lambda e: -e.coefficient):
@@ -523,10 +543,11 @@ def audit(tours: list[Tour], store, billed: dict[tuple, list[BilledRow]],
 
     # 1. per visit: exact matches for everything, family pairs for the non-daily items
     pending: list[tuple[str, Entry | None, Entry | None]] = []
-    for av in visits.values():
+    for k, av in visits.items():
         if not av.audited:
             continue
         _match_exact(av.billed, av.due, av.matched)
+        pending += [("indu", b, None) for b in _match_refused(av.billed, refused_of.get(k, []))]
         ecarts: list = [(b, d) for b, d in av.matched if b.amount != d.amount]
         av.matched = [(b, d) for b, d in av.matched if b.amount == d.amount]
         _match_family([b for b in av.billed if b.code not in DAILY], [d for d in av.due if d.code not in DAILY],

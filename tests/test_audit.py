@@ -123,6 +123,55 @@ def test_third_act_billed_is_undue_with_the_11b_rule(tour):
     assert "11B" in data["differences"][0]["article"]
 
 
+ONLY_THE_INJECTION = """
+    prescriptions:
+      - {id: O1, date: 2025-03-01, until: 2025-03-31, acts: [injection_sc]}
+"""
+
+
+@pytest.mark.parametrize("billed", ["AMI2 + AMI1/2 + IFD", "AMI 1/2 + IFD + AMI 2"])
+def test_act_refused_for_lack_of_prescription_billed_is_undue_in_full(tour, billed):
+    """Only the injection (AMI 1) is prescribed: the dressing (AMI 2) is refused (NGAP170, a line at rate 0) and
+    the injection, now alone, is due in full with the MAU: AMI 1 3.15 + MAU 1.35 + IFD 2.75 = 7.25 due.
+    Billed AMI 2 6.30 + AMI 1/2 1.58 + IFD 2.75 = 10.63. The AMI 2 billed is the refused act: undue in full
+    (6.30), the AMI 1/2 is the injection billed at half rate (-1.57), the MAU is forgotten (-1.35) — not an
+    AMI 2 billed for the AMI 1 (+3.15) and an AMI 1/2 undue (+1.58), which had the right total only."""
+    path = one_visit(tour, "[pansement_autre, injection_sc]", billed, patient=ONLY_THE_INJECTION)
+    data = audit_json(path, code=1)
+    assert diffs(data) == [("indu", "AMI", "6.30"), ("ecart", "AMI", "-1.57"), ("oubli", "MAU", "-1.35")]
+    indu = data["differences"][0]
+    assert indu["billed"]["coefficient"] == "2" and indu["certain"] is True
+    assert "sans prescription" in indu["message"] and indu["diagnostic"] == "NGAP170"
+    t = data["totals"]
+    assert (t["billed"], t["due"], t["difference"]) == ("10.63", "7.25", "3.38")
+    assert (t["undue"], t["undue_certain"], t["ecart_under"], t["forgotten"]) == ("6.30", "6.30", "1.57", "1.35")
+    # billed as due: nothing to say
+    assert diffs(audit_json(one_visit(tour, "[pansement_autre, injection_sc]", "AMI1 + MAU + IFD",
+                                      patient=ONLY_THE_INJECTION), code=0)) == []
+
+
+def test_act_refused_beyond_its_count_a_day_billed_is_undue_in_full(tour):
+    """The same pairing for another refusal at rate 0: the dressing is prescribed once a day (per_day: 1), the
+    evening one is refused (NGAP173); billed there « AMI 2 + AMI 1/2 + IFD », the AMI 2 is undue in full.
+    Morning: AMI 2 + IFD billed as due. Evening due: AMI 1 3.15 + MAU 1.35 + IFD 2.75 = 7.25."""
+    path = tour("""\
+date: 2025-03-10
+nurse: {name: Claire Martin}
+patients:
+  - id: P1
+    prescriptions:
+      - {id: O1, date: 2025-03-01, until: 2025-03-31, acts: [{act: pansement_autre, per_day: 1}, injection_sc]}
+    visits:
+      - {time: "08:00", acts: [pansement_autre], billed: "AMI 2 + IFD"}
+      - {time: "18:00", acts: [pansement_autre, injection_sc], billed: "AMI 2 + AMI 1/2 + IFD"}
+""")
+    data = audit_json(path, code=1)
+    assert diffs(data) == [("indu", "AMI", "6.30"), ("ecart", "AMI", "-1.57"), ("oubli", "MAU", "-1.35")]
+    assert data["differences"][0]["diagnostic"] == "NGAP173" and data["differences"][0]["time"] == "18:00"
+    t = data["totals"]
+    assert (t["billed"], t["due"], t["undue_certain"]) == ("19.68", "16.30", "6.30")   # 9.05 + 10.63, 9.05 + 7.25
+
+
 def test_night_level_and_ik_km(tour):
     # 23:20 urgent: N 18.30 due; NUIT1 (9.15) billed is an écart of −9.15. IK 2 × 7.5 − 4 = 11 km, 13 billed.
     path = one_visit(tour, "[injection_im]", "AMI1 + MAU + IFD + NUIT1 + IK 13", time="23:20",
