@@ -79,6 +79,8 @@ DIAG_FOR = {
     **{c: {"AMI", "AMX", "AIS", "DI", "TMI", "TLS", "TLL", "TLD"}
        for c in ("NGAP170", "NGAP171", "NGAP172", "NGAP173", "NGAP174")},
     "NGAP001": set(CODES),
+    # a remplaçant's third titulaire of the day: nothing of that tour's day is due (acts, majorations, travel)
+    "NGAP160": set(CODES),
 }
 # those that state which reading was used where the sources disagree (docs/lectures.md)
 READINGS = ("NGAP004", "NGAP102", "NGAP120", "NGAP125", "NGAP127", "NGAP136")
@@ -517,6 +519,7 @@ def audit(tours: list[Tour], store, billed: dict[tuple, list[BilledRow]],
     visits: dict[tuple, AuditedVisit] = {}
     by_line_key: dict[tuple, tuple] = {}
     by_diag_key: dict[tuple, list[AuditedVisit]] = defaultdict(list)
+    by_tour_day: dict[tuple, list[AuditedVisit]] = defaultdict(list)   # diagnostics of a tour's day (NGAP160)
     for tour in tours:
         for p in tour.patients:
             for v in p.visits:
@@ -526,12 +529,17 @@ def audit(tours: list[Tour], store, billed: dict[tuple, list[BilledRow]],
                 by_line_key.setdefault(_line_key(tour.file, tour.nurse.name, p.id, v.date.isoformat(), v.number,
                                                  v.time), k)
                 by_diag_key[(tour.file, p.id, v.date.isoformat(), v.time)].append(av)
+                by_tour_day[(tour.file, tour.line, v.date.isoformat())].append(av)
     lines_of: dict[tuple, list] = defaultdict(list)
     for l in result.lines:
         k = by_line_key.get(_line_key(l.file, l.nurse, l.patient, l.date, l.visit, l.time))
         if k is not None:
             lines_of[k].append(l)
     for d in result.diagnostics:
+        if d.patient is None and d.date is not None:       # about a tour's day, not one passage
+            for av in by_tour_day.get((d.file, d.line, d.date), ()):
+                av.diagnostics.append(d)
+            continue
         for av in by_diag_key.get((d.file, d.patient, d.date, d.time), ()):
             av.diagnostics.append(d)
     refused_of: dict[tuple, list] = {k: [l for l in ls if l.rate == 0 or l.amount == 0] for k, ls in lines_of.items()}

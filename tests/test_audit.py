@@ -172,6 +172,26 @@ patients:
     assert (t["billed"], t["due"], t["undue_certain"]) == ("19.68", "16.30", "6.30")   # 9.05 + 10.63, 9.05 + 7.25
 
 
+def test_care_of_a_remplacants_third_titulaire_billed_is_undue(tour):
+    """NGAP160: Zoé Remy replaces three titulaires on 2026-01-12; Chloé C (10:00) is the third of the day, her
+    patient's visit has no due line but the act at rate 0: its « AMI1 + MAU + IFD » (7.25) is undue, each item
+    explained by NGAP160; the other two visits, billed as due, are clean."""
+    paths = [tour(f"""\
+date: 2026-01-12
+nurse: {{name: Zoé Remy, replaces: {who}, cabinet_fee_percent: 10}}
+patients:
+  - id: {pid}
+    age: 60
+    visits: [{{time: "{time}", acts: [injection_sc], billed: "AMI1 + MAU + IFD"}}]
+""") for who, pid, time in (("Chloé C", "Z3", "10:00"), ("Anne A", "Z1", "08:00"), ("Bruno B", "Z2", "09:00"))]
+    data = audit_json(*paths, code=1)
+    assert diffs(data) == [("indu", "AMI", "3.15"), ("indu", "MAU", "1.35"), ("indu", "IFD", "2.75")]
+    assert {d["patient"] for d in data["differences"]} == {"Z3"}
+    assert all(d["diagnostic"] == "NGAP160" and d["article"].startswith("CSP R.4312-83") for d in data["differences"])
+    t = data["totals"]
+    assert (t["billed"], t["due"], t["undue"], t["undue_certain"]) == ("21.75", "14.50", "7.25", "7.25")
+
+
 def test_night_level_and_ik_km(tour):
     # 23:20 urgent: N 18.30 due; NUIT1 (9.15) billed is an écart of −9.15. IK 2 × 7.5 − 4 = 11 km, 13 billed.
     path = one_visit(tour, "[injection_im]", "AMI1 + MAU + IFD + NUIT1 + IK 13", time="23:20",
