@@ -212,5 +212,5 @@ def remplacements(passages: list[Passage], tours: list[Tour], diags: Diagnostics
                       f"({len(refused)} passage(s), {acts} acte(s) à 0,00 €, sans majoration ni déplacement). "
                       f"Pour corriger : si ces soins ont été faits pour {order[0]} ou {order[1]}, écrivez son nom "
                       f"dans « replaces » de cette tournée ; sinon retirez les passages du {day} de la tournée "
-                      f"de {who} : {titulaire} ou un autre remplaçant les facture.",
+                      f"de {who} : {titulaire} ou un autre remplaçant les facture (docs/diagnostics.md#ngap160).",
                       line=tour.line, file=tour.file, day=day)
