@@ -229,6 +229,33 @@ def test_the_third_titulaire_is_the_third_to_appear_that_day_by_time_then_file_o
     assert [l["rule"] for l in lines_of(r.json, patient="Z1")] == ["remplaçant : troisième titulaire du jour (CSP R.4312-83)"]
 
 
+
+def test_the_third_titulaires_dependence_care_opens_no_forfait_majoration_or_travel(tour):
+    """Refused from the start, the third titulaire's passages bill nothing: alone, the BSB day is
+    AMX 1/2 1.58 + BSB 18.20 + IFI 2.75 and AMX 1/2 1.58 + IFI 2.75 = 26.86; as the third titulaire of the day
+    both passages are act lines at rate 0 and nothing else (no BSB, no IFI)."""
+    dep = tour("""\
+date: 2026-01-12
+nurse: {name: Zoé Remy, replaces: Chloé C}
+patients:
+  - id: Z9
+    age: 86
+    bsi: BSB
+    visits:
+      - {time: "11:00", dependence: true, acts: [injection_sc]}
+      - {time: "14:00", dependence: true, acts: [injection_sc]}
+""")
+    alone = priced(dep)
+    assert alone.exit_code == 0 and alone.json["totals"]["amount"] == "26.86"
+    others = [tour(REPLACING.format(who=who, pid=pid, time=time))
+              for who, pid, time in (("Anne A", "Z1", "08:00"), ("Bruno B", "Z2", "09:00"))]
+    r = priced(*others, dep)
+    assert r.exit_code == 1 and r.json["totals"]["amount"] == "14.50"
+    assert [(l["time"], l["code"], l["rate"], l["amount"]) for l in lines_of(r.json, patient="Z9")] == [
+        ("11:00", "AMI", 0, "0.00"), ("14:00", "AMI", 0, "0.00")]
+    assert "(2 passage(s), 2 acte(s) à 0,00 €" in found(r, "NGAP160")[0]["message"]
+
+
 BSI = """\
 date: 2025-03-10
 nurse: {{name: {nurse}}}
