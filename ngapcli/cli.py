@@ -438,7 +438,8 @@ def report(
                                       "parcourus récursivement), ou « - » : une tournée ou la sortie "
                                       "« ngap price --format json » sur l'entrée standard."),
     by: List[str] = typer.Option(None, "--by", help="Regroupements : day, week, month, patient, code, nurse "
-                                 "(option répétable ou liste « day,code ») ; par défaut day,patient,code,nurse."),
+                                 "(ou jour, semaine, mois, infirmière) ; option répétable : un tableau par regroupement ; « month,nurse » "
+                                 "croise : une ligne par mois et infirmière. Par défaut : day, patient, code, nurse."),
     date_from: Optional[str] = typer.Option(None, "--from", help="Première date gardée (AAAA-MM-JJ ou JJ/MM/AAAA)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="Dernière date gardée (AAAA-MM-JJ ou JJ/MM/AAAA)."),
     day: Optional[str] = typer.Option(None, "--day", help="Un seul jour (AAAA-MM-JJ ou JJ/MM/AAAA)."),

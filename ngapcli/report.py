@@ -59,7 +59,7 @@ NO_NAME = "(sans nom)"
 # French words for --by, beside the English ones
 BY_FR = {"jour": "day", "semaine": "week", "mois": "month", "infirmiere": "nurse", "infirmier": "nurse",
          "acte": "code", "lettre": "code"}
-CROSS = re.compile(r"\s*[+×*]\s*")   # --by month+nurse: one row per month and nurse
+CROSS = re.compile(r"\s*[,+×*]\s*")   # --by month,nurse (or month+nurse): one row per month and nurse
 
 
 def _dimension(word: str) -> str:
@@ -67,27 +67,31 @@ def _dimension(word: str) -> str:
 
     parts = []
     for part in CROSS.split(word):
+        if not part.strip():
+            continue
         w = fold(part.strip())
         w = BY_FR.get(w, w)
         if w not in DIMENSIONS:
             raise UsageError(f"--by : « {part.strip()} » inconnu ; valeurs permises : {', '.join(DIMENSIONS)} "
-                             "(ou jour, semaine, mois, infirmière), croisées avec « + » (month+nurse)")
+                             "(ou jour, semaine, mois, infirmière), croisées avec « , » (month,nurse)")
         if w not in parts:
             parts.append(w)
+    if not parts:
+        raise UsageError(f"--by : « {word} » ne nomme aucun regroupement ; valeurs permises : {', '.join(DIMENSIONS)}")
     return "+".join(parts)
 
 
 def parse_by(values: Iterable[str] | None) -> list[str]:
-    """``--by day --by code`` or ``--by day,code`` → ["day", "code"]; ``--by month+nurse`` → one crossed
-    grouping ["month+nurse"]; French words too (jour, mois, infirmière…); default: day, patient, code, nurse."""
+    """``--by day --by code`` → two groupings ["day", "code"]; ``--by month,nurse`` (or ``month+nurse``) → one
+    crossed grouping ["month+nurse"], a row per month and nurse; French words too (jour, mois, infirmière…);
+    default: day, patient, code, nurse."""
     out: list[str] = []
     for value in values or ():
-        for word in value.split(","):
-            if not word.strip():
-                continue
-            dim = _dimension(word.strip().lower())
-            if dim not in out:
-                out.append(dim)
+        if not value.strip():
+            continue
+        dim = _dimension(value.strip().lower())
+        if dim not in out:
+            out.append(dim)
     return out or list(DEFAULT_BY)
 
 

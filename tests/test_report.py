@@ -51,9 +51,12 @@ def month_price() -> dict:
     return price_json(*MONTH_FILES)
 
 
+BY_ALL = [w for dim in ("day", "week", "month", "patient", "code", "nurse") for w in ("--by", dim)]
+
+
 @pytest.fixture(scope="module")
 def month_report() -> dict:
-    r = report_json(MONTH, "--by", "day,week,month,patient,code,nurse")
+    r = report_json(MONTH, *BY_ALL)
     assert r.exit_code == 0, r.stderr
     return r.json
 
@@ -90,7 +93,7 @@ def test_warnings_spilled_to_disk_come_back_in_the_same_order(monkeypatch, month
     table = run_cli("report", MONTH, env={"NGAP_WORKERS": "1"})
     monkeypatch.setattr(spool, "LIMIT", 2)
     monkeypatch.setattr(spool, "BLOCK", 1)
-    r = report_json(MONTH, "--by", "day,week,month,patient,code,nurse", env={"NGAP_WORKERS": "1"})
+    r = report_json(MONTH, *BY_ALL, env={"NGAP_WORKERS": "1"})
     assert r.exit_code == 0, r.stderr
     assert r.json == month_report
     spilled = run_cli("report", MONTH, env={"NGAP_WORKERS": "1"})
@@ -131,10 +134,18 @@ def test_groups_by_every_dimension_add_up(month_report, month_price):
     assert next(g for g in groups if g["key"] == "2026-01-01")["amount"] == str(sum_lines(jan1))
 
 
-def test_by_is_repeatable_or_a_comma_list_and_checked():
+def test_by_is_repeatable_a_comma_crosses_and_checked():
     a = report_json(MONTH, "--by", "nurse", "--by", "code").json
-    b = report_json(MONTH, "--by", "nurse,code").json
-    assert a["groups"] == b["groups"] and a["by"] == ["nurse", "code"]
+    assert a["by"] == ["nurse", "code"]
+    crossed = report_json(MONTH, "--by", "nurse,code").json          # issue 16: a comma crosses
+    assert crossed["by"] == ["nurse+code"] == report_json(MONTH, "--by", "nurse+code").json["by"]
+    cells = {tuple(g["keys"].values()): g["amount"] for g in crossed["groups"]}
+    nurses = {g["key"] for g in a["groups"] if g["by"] == "nurse"}
+    codes = {g["key"] for g in a["groups"] if g["by"] == "code"}
+    assert {n for n, _ in cells} == nurses and {c for _, c in cells} <= codes
+    for nurse in nurses:    # each nurse's row of the crossed table sums to her row of the plain one
+        row = next(g["amount"] for g in a["groups"] if g["by"] == "nurse" and g["key"] == nurse)
+        assert sum(Decimal(v) for (n, _), v in cells.items() if n == nurse) == Decimal(row)
     default = report_json(MONTH).json
     assert default["by"] == ["day", "patient", "code", "nurse"]
     bad = run_cli("report", MONTH, "--by", "semaines")   # « semaine » is French for week: accepted
@@ -300,7 +311,7 @@ def test_franchise_values_before_and_after_2024_03_31_and_exemptions(tour):
             coverage: ame
             visits: [{time: "11:30", acts: [injection_sc]}]
         """)
-    data = report_json(path, "--by", "patient,day").json
+    data = report_json(path, "--by", "patient", "--by", "day").json
     fr = {g["key"]: g["franchise"] for g in data["groups"]}
     # A: 6 acts a day. 30 March: 6 × 0.50 = 3.00, capped at 2.00; 31 March: 6 × 1.00 capped at 4.00
     assert fr["A"] == "6.00"
@@ -487,7 +498,7 @@ def test_avenant11_folder_is_labelled_a_proposal_and_is_an_overlay():
 
 def test_price_json_piped_into_report(month_report):
     priced = run_cli("price", *MONTH_FILES, "--format", "json")
-    r = report_json("-", "--by", "code,nurse", input=priced.stdout)
+    r = report_json("-", "--by", "code", "--by", "nurse", input=priced.stdout)
     assert r.exit_code == 0
     data = r.json
     t, m = data["totals"], month_report["totals"]

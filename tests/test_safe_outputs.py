@@ -66,7 +66,7 @@ def test_audit_and_report_csv_neutralise_too_and_keep_negative_amounts(tour):
     assert {row["patient"] for row in table} == {"'-P2"}
     # AMI 2 billed for AMI 1 due: +3.15; MAU and IFD forgotten: -1.35 and -2.75, as numbers
     assert [(row["item"], row["amount"]) for row in table] == [("AMI", "3.15"), ("MAU", "-1.35"), ("IFD", "-2.75")]
-    report = run_cli("report", path, "--format", "csv", "--by", "patient,nurse")
+    report = run_cli("report", path, "--format", "csv", "--by", "patient", "--by", "nurse")
     table = rows(report.stdout)
     assert_no_formula(table)
     assert "'@SUM(A1:A2)" in {row["key"] for row in table}

@@ -70,7 +70,7 @@ def test_acts_through_the_cli_at_80_and_wide():
     ["price", str(EXAMPLES / "morning_round.yaml")], ["check", *map(str, sorted(EXAMPLES.glob("*.yaml")))],
     ["tariffs", "--date", "01/03/2025"], ["explain", "IFD"], ["explain", "--list"],
     ["report", str(MONTH), "--by", "month+nurse", "-q"], ["audit", str(ROOT / "tests" / "data" / "audit_month")],
-    ["report", str(MONTH), "--by", "mois+infirmière,code", "-q", "--compare-tariffs",
+    ["report", str(MONTH), "--by", "mois,infirmière", "--by", "code", "-q", "--compare-tariffs",
      str(EXAMPLES / "avenant11_proposal")],
 ])
 def test_every_screen_fits_80_columns(args):
@@ -213,10 +213,11 @@ def test_oui_non_in_tours(tour):
 
 
 def test_by_in_french_and_crossed():
-    fr = run_cli("report", MONTH, "--by", "mois,infirmière", "-f", "json").json
-    en = run_cli("report", MONTH, "--by", "month,nurse", "-f", "json").json
+    fr = run_cli("report", MONTH, "--by", "mois", "--by", "infirmière", "-f", "json").json
+    en = run_cli("report", MONTH, "--by", "month", "--by", "nurse", "-f", "json").json
     assert fr["groups"] == en["groups"]
-    crossed = run_cli("report", MONTH, "--by", "month+nurse", "-f", "json").json
+    crossed = run_cli("report", MONTH, "--by", "month,nurse", "-f", "json").json
+    assert crossed == run_cli("report", MONTH, "--by", "mois+infirmière", "-f", "json").json
     groups = [g for g in crossed["groups"] if g["by"] == "month+nurse"]
     nurses = {g["key"] for g in en["groups"] if g["by"] == "nurse"}
     assert {g["key"] for g in groups} == {f"2026-01 · {n}" for n in nurses}
