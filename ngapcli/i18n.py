@@ -99,6 +99,15 @@ def install_completion(ctx, param, value):
     sys.exit(0)
 
 
+def describe_range(self) -> str:
+    """A number range as a French user reads it (click says « x>=0 », « 1<=x<=5 »)."""
+    low = None if self.min is None else (f"plus de {self.min}" if self.min_open else f"{self.min} ou plus")
+    high = None if self.max is None else (f"moins de {self.max}" if self.max_open else f"{self.max} ou moins")
+    if low and high:
+        return f"de {self.min} à {self.max}" if not (self.min_open or self.max_open) else f"{low} et {high}"
+    return low or high or ""
+
+
 def _no_metavar(param, ctx) -> str:
     return ""
 
@@ -145,8 +154,10 @@ def install() -> None:
     from typer import core
     from typer._click import formatting
     from typer._click import core as click_core
+    from typer._click import types
 
     core._ = translate
+    types._NumberRangeBase._describe_range = describe_range   # help « [0 ou plus] », errors (ngapcli/usage.py)
 
     write_usage = formatting.HelpFormatter.write_usage
 

@@ -27,7 +27,7 @@ _VALUE = [
     (r"'(.*)' is not one of (.+)\.", lambda m: f"« {m[1]} » n'est pas une valeur permise ({_choices(m[2])})"),
     (r"'(.*)' is not a valid (integer|float|boolean).*", lambda m: f"« {m[1]} » n'est pas {_NUMBER[m[2]]}"),
     (r"'(.*)' is not '(.*)'\.", lambda m: f"« {m[1]} » n'est pas permis (seule valeur : {m[2]})"),
-    (r"(.+) is not in the range (.+)\.", lambda m: f"{m[1]} est hors de l'intervalle {m[2]}"),
+    (r"(.+) is not in the range (.+)\.", lambda m: f"{m[1]} n'est pas permis (valeurs permises : {m[2]})"),
     (r"(File|Directory|Path) '(.*)' does not exist\.", lambda m: f"{_PATH[m[1]]} « {m[2]} » n'existe pas"),
     (r"(File|Directory|Path) '(.*)' is a file\.", lambda m: f"« {m[2]} » est un fichier, pas un dossier"),
     (r"(File|Directory|Path) '(.*)' is a directory\.", lambda m: f"« {m[2]} » est un dossier, pas un fichier"),

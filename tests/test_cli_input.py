@@ -418,7 +418,7 @@ def test_a_usage_message_we_do_not_know_is_kept_as_written():
 
     assert french("Something new from click.") == "Something new from click."
     assert french("Invalid value for '-x': 7 is not in the range 1<=x<=5.") == \
-        "valeur invalide pour « -x » : 7 est hors de l'intervalle 1<=x<=5"
+        "valeur invalide pour « -x » : 7 n'est pas permis (valeurs permises : 1<=x<=5)"
     assert french("Invalid value: 'abc' is not a valid integer.") == "valeur invalide : « abc » n'est pas un nombre entier"
     assert french("Missing option '--billed'.") == "option manquante : « --billed »"
     assert french("Option '--x' does not take a value.") == "l'option « --x » ne prend pas de valeur"
