@@ -13,6 +13,11 @@ ADVICE = ("vérifiez les valeurs de cette date sur ameli.fr (NGAP en vigueur, ta
           "ont changé, donnez-les dans une surcouche de tarifs : --tariffs DOSSIER (docs/tarifs.md)")
 
 
+def fr(day: date) -> str:
+    """A date as written in France, in the sentences of this module (JJ/MM/AAAA; JSON keeps ISO)."""
+    return day.strftime("%d/%m/%Y")
+
+
 def horizon(store) -> date:
     """The last date priced without NGAP002."""
     return store.checked_on + timedelta(days=store.stale_after_days)
@@ -41,10 +46,11 @@ def notes(store, day: date) -> list[str]:
     """What ``ngap tariffs --date`` says about that date, in French (empty when the values are checked)."""
     state = status(store, day)
     if state == "before_first_date":
-        return [f"Le {day} précède les premières valeurs connues ({store.first_date}) : aucune valeur ; une "
+        return [f"Le {fr(day)} précède les premières valeurs connues ({fr(store.first_date)}) : aucune valeur ; une "
                 "tournée de cette date n'est pas facturée (NGAP001)."]
     if state == "past_horizon":
-        return [f"Le {day} est au-delà de l'horizon des tarifs ({horizon(store)} : vérifiés le {store.checked_on}, "
+        return [f"Le {fr(day)} est au-delà de l'horizon des tarifs ({fr(horizon(store))} : vérifiés le "
+                f"{fr(store.checked_on)}, "
                 f"plus {store.stale_after_days} jours) : un avenant a pu changer ces valeurs, une tournée de "
                 f"cette date reçoit l'info NGAP002 ; {ADVICE}."]
     return []

@@ -186,7 +186,7 @@ def listing(store, day: date) -> str:
         out.append(wrap(f"{code:<4} {what}", "  "))
     out.append(wrap("Écritures reconnues aussi : " + ", ".join(f"{a} = {c}" for a, c in ALIASES.items()), "  "))
     out += ["", "Diagnostics (ngap explain NGAP101) :"]
-    for code, rule in RULES.items():
+    for code, rule in sorted(RULES.items()):   # in the order of their numbers (NGAP151 before NGAP152)
         out.append(wrap(f"{code} {SEVERITY_FR.get(rule.severity, rule.severity):<6} {rule.title}", "  "))
     out += ["", f"Actes du catalogue (ngap explain ID ; ngap acts pour chercher), {len(store.acts)} :"]
     for act in store.acts.values():

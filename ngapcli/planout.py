@@ -105,7 +105,9 @@ def write(tours: list[Tour], out: TextIO, keep: Callable[[date], bool] = lambda 
     count = 0
     for n, t in enumerate(tours):
         lines = ["---"] if n else []
-        lines.append(f"# ngap plan : {t.file}, document {t.document}, plans développés en visites")
+        # two short lines: one would pass 80 columns with any real path (« dévelop / pés » cut by the terminal)
+        lines.append("# ngap plan : les plans de soins développés en visites")
+        lines.append(f"# de {t.file}, document {t.document}")
         lines.append(f"date: {t.date.isoformat()}")
         lines.append(f"zone: {t.zone}")
         nurse = [f"  name: {_s(t.nurse.name)}", f"  terrain: {t.nurse.terrain}"]

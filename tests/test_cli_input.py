@@ -482,7 +482,7 @@ def test_tables_for_nurses_write_french_numbers_and_words():
 
 def test_zone_and_date_as_a_french_user_writes_them():
     r = run_cli("tariffs", "--zone", "Réunion", "--date", "01/06/2021", env=WIDE)
-    assert r.exit_code == 0 and "Valeurs au 2021-06-01 — La Réunion" in r.stdout and "3,30 €" in r.stdout
+    assert r.exit_code == 0 and "Valeurs au 01/06/2021 — La Réunion" in r.stdout and "3,30 €" in r.stdout
     assert run_cli("tariffs", "--zone", "Alsace-Moselle").exit_code == 0
     bad = run_cli("tariffs", "--date", "31/02/2021")
     assert bad.exit_code == 2 and "date « 31/02/2021 » impossible" in bad.stderr

@@ -91,7 +91,7 @@ def test_tariffs_shows_checked_on_pending_and_horizon():
     assert d["pending"] == VALUES["pending"] and d["currency"] == "checked" and d["notes"] == []
     assert d["overlay"] is None
     table = " ".join(run_cli("tariffs", "--date", "2026-03-01").stdout.split())
-    assert "vérifiés le 2026-02-17" in table and "horizon : 2026-05-18" in table
+    assert "vérifiés le 17/02/2026" in table and "horizon : 18/05/2026" in table
     assert "En attente : avenant 11" in table and "Attention" not in table
 
 
@@ -101,7 +101,7 @@ def test_tariffs_past_the_horizon_says_so():
     assert "au-delà de l'horizon" in d["notes"][0] and "NGAP002" in d["notes"][0]
     assert [v["value"] for v in d["values"] if v["key"] == "AMI"] == ["3.15"]   # the last known value
     table = " ".join(run_cli("tariffs", "--date", "2026-12-01").stdout.split())
-    assert "Attention : le 2026-12-01 est au-delà de l'horizon des tarifs (2026-05-18" in table
+    assert "Attention : le 01/12/2026 est au-delà de l'horizon des tarifs (18/05/2026" in table
     assert "--tariffs DOSSIER" in table
 
 
@@ -110,7 +110,7 @@ def test_tariffs_before_the_first_known_value_says_so():
     assert d["currency"] == "before_first_date" and "NGAP001" in d["notes"][0]
     assert {v["value"] for v in d["values"]} == {None}
     table = " ".join(run_cli("tariffs", "--date", "14/04/2009").stdout.split())
-    assert "Attention : le 2009-04-14 précède les premières valeurs connues (2009-04-15)" in table
+    assert "Attention : le 14/04/2009 précède les premières valeurs connues (15/04/2009)" in table
     assert run_cli("tariffs", "--date", "2009-04-15", "--format", "json").json["currency"] == "checked"
 
 

@@ -101,7 +101,7 @@ def test_diff_of_the_avenant11_proposal():
         ("values.yaml", "AMX", "2027-11-01", "dom", "3.30", "3.50"),
     ]
     table = " ".join(run_cli("tariffs", "--tariffs", AVENANT11, "--diff").stdout.split())
-    assert "(8 changement(s))" in table and "3,15" in table and "3,35" in table
+    assert "(8 changements)" in table and "3,15" in table and "3,35" in table
     csv = run_cli("tariffs", "--tariffs", AVENANT11, "--diff", "--format", "csv").stdout.splitlines()
     assert csv[0] == "file,key,date,zone,shipped,overlay"
     assert csv[1] == "values.yaml,AMI,2026-01-01,metropole,3.15,3.30" and len(csv) == 9

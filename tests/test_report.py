@@ -675,4 +675,4 @@ def test_a_skipped_file_is_told_once_on_the_error_output_and_counted_in_the_tabl
     r = run_cli("report", missing, EXAMPLES / "morning_round.yaml")
     assert r.exit_code == 2
     assert r.stderr.count("fichier introuvable") == 1 and "fichier introuvable" not in r.stdout
-    assert f"1 fichier(s) ignoré(s) : {missing}" in r.stdout.replace("\n", "")
+    assert f"1 fichier ignoré : {missing}" in r.stdout.replace("\n", "")

@@ -1,6 +1,8 @@
 """Output of `ngap audit --billed FILE.csv` without tours: JSON, CSV of findings, rich table, progress bar."""
 from __future__ import annotations
 
+import re
+
 import contextlib
 import sys
 
@@ -90,12 +92,12 @@ def render_claims(result: ClaimsResult, console, limit: int | None = 30) -> None
     rules.add_column("Code", no_wrap=True)
     rules.add_column("Règle · article", overflow="fold", ratio=1, min_width=24)
     rules.add_column("Nb", justify="right")
-    rules.add_column("Cert.", justify="right")
+    rules.add_column("Certains", justify="right")   # of them certain (« Cert. » said nothing)
     rules.add_column("€ en jeu", justify="right", no_wrap=True)
     rules.add_column("Lignes", overflow="fold", max_width=14)
     for code, b in t["by_rule"].items():
         at_stake = _sum(b)
-        rules.add_row(code, Text.assemble(b["rule"], (" · " + b["article"], "dim")), str(b["count"]),
+        rules.add_row(code, Text.assemble(b["rule"], ("\u00a0· " + bound(b["article"]), "dim")), str(b["count"]),
                       str(b["certain"]), fr_signed(at_stake), ", ".join(_line(s) for s in b["rows"][:3]))
     console.print(rules)
     for title, key, label in (("Par mois", "by_month", "Mois"), ("Par infirmière", "by_nurse", "Infirmière")):
@@ -103,7 +105,7 @@ def render_claims(result: ClaimsResult, console, limit: int | None = 30) -> None
             continue
         table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
         table.add_column(label)
-        for col in ("Nombre", "Indus certains €", "À vérifier €", "En moins €"):
+        for col in ("Nombre", "Indus certains", "À vérifier", "En moins"):   # the amounts carry their €
             table.add_column(col, justify="right")
         for k, b in t[key].items():
             table.add_row(k, str(b["count"]), euros(b["undue_certain"]), euros(b["to_check"]), euros(b["under_billed"]))
@@ -121,6 +123,15 @@ def render_claims(result: ClaimsResult, console, limit: int | None = 30) -> None
         lst.add_row(_line(f.claim.source), Text(f.code, style=style), fr_signed(f.amount),
                     Text.assemble(("certain · " if f.certain else "à vérifier · ", style), f.message))
     console.print(lst)
+
+
+_BOUND = re.compile(r"\b(NGAP|DG|art\.|chap\.|n°|JORF|Titre|du) (?=[\dIVXA-Z]|art\.)")
+
+
+def bound(reference: str) -> str:
+    """A reference whose words stay with their number (« art. 12 », « NGAP DG », « JORF 11/09/2019 »): never
+    « art. » at a line end and « 12 » on the next (no-break spaces, ngapcli/render/richfr.py)."""
+    return _BOUND.sub(lambda m: m.group(1) + "\u00a0", reference)
 
 
 def _line(source: str) -> str:

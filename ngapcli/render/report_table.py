@@ -61,17 +61,22 @@ class RichProgress(Progress):
             self.bar.advance(self.task)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """« 1 fichier lu », « 3 fichiers lus » (not « fichier(s) lu(s) »)."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def render_report(report: Report, console: Console) -> None:
     doc = report.document()
     period = doc["period"]
     ok = sum(1 for f in doc["files"] if f["status"] == "ok")
-    title = Text.assemble(("Rapport", "bold"), f"  {ok} fichier(s) lu(s)")
+    title = Text.assemble(("Rapport", "bold"), f"  {_count(ok, 'fichier lu', 'fichiers lus')}")
     if period["from"]:
         title.append(f" · du {period['from']} au {period['to']}")
     console.print(title)
     skipped = [f for f in doc["files"] if f["status"] == "skipped"]
     if skipped:   # each one is told on the error output (« ignoré : … »), once
-        console.print(Text.assemble((f"{len(skipped)} fichier(s) ignoré(s)", "bold red"),
+        console.print(Text.assemble((_count(len(skipped), "fichier ignoré", "fichiers ignorés"), "bold red"),
                                     " : " + ", ".join(f["path"] for f in skipped[:3])
                                     + (" …" if len(skipped) > 3 else "") + " (le détail est sur la sortie d'erreur)"))
 
@@ -191,21 +196,31 @@ def _prescriptions(doc: dict, console: Console) -> None:
 
     rows = doc.get("prescriptions") or []
     if rows:
-        table = Table(box=box.SIMPLE_HEAD, title="Prescriptions", title_justify="left")
-        for col in ("Patient", "Presc.", "Acte", "Jusqu'au", "Prescrites", "Faites", "Restantes"):
-            table.add_column(col, justify="right" if col in ("Prescrites", "Faites", "Restantes") else "left",
-                             overflow="fold", no_wrap=col != "Acte")
+        # one heading row per prescription (patient, id, last day), then its acts: the act id gets the
+        # width of the table (never broken inside, as « surveillan / ce_glycemi / e_insuline » at 80 columns)
+        table = Table(box=box.SIMPLE_HEAD, title="Prescriptions : séances ou actes prescrits, faits et restants",
+                      title_justify="left")
+        table.add_column("Prescription · acte", overflow="fold")
+        for col in ("Prescrits", "Faits", "Restants"):
+            table.add_column(col, justify="right", no_wrap=True)
+        current = None
         for r in rows:
-            table.add_row(r["patient"], r["prescription"], r["act"], day(r["until"]),
-                          "—" if r["prescribed"] is None else str(r["prescribed"]), str(r["done"]),
+            if (r["patient"], r["prescription"]) != current:
+                current = (r["patient"], r["prescription"])
+                table.add_row(Text(f"{r['patient']} · {r['prescription']}, jusqu'au {day(r['until'])}", style="bold"))
+            table.add_row(f"  {r['act']}", "—" if r["prescribed"] is None else str(r["prescribed"]), str(r["done"]),
                           "—" if r["left"] is None else str(r["left"]))
         console.print(table)
     if "expiring" in doc:
+        last = doc["period"]["to"]
         if not doc["expiring"]:
             console.print(Text("Aucune prescription ne finit dans la période demandée (--expiring).", style="dim"))
         else:
-            console.print(Text("Prescriptions à renouveler", style="bold"))
+            # counted from the last day of the report, not from today: « aujourd'hui » would be wrong
+            console.print(Text.assemble(("Prescriptions à renouveler", "bold"),
+                                        f" (à compter du {day(last)}, fin du rapport)" if last else ""))
             for r in doc["expiring"]:
-                when = "aujourd'hui" if r["days_left"] == 0 else f"dans {r['days_left']} jour(s)"
+                when = "le jour de fin du rapport" if r["days_left"] == 0 else \
+                    f"dans {_count(r['days_left'], 'jour', 'jours')}"
                 console.print(f"  {r['patient']} · {r['prescription']} : dernier jour le {day(r['until'])} ({when})")
         console.print()

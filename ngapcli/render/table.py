@@ -120,6 +120,13 @@ def _reference(d) -> str:
     return " ; ".join(p for p in kept if p)
 
 
+def _glued(reference: str, width: int) -> str:
+    """Each part of a reference in one piece (« [CE 26/07/2018 n° 409361] », never « [CE » at a line end
+    and the date on the next): its spaces made no-break (ngapcli/render/richfr.py), unless it is too long
+    for a line; the parts themselves may go to the next line at « ; »."""
+    return " ; ".join(p.replace(" ", "\u00a0") if len(p) + 4 <= width else p for p in reference.split(" ; "))
+
+
 def diagnostic_rows(diagnostics, width: int = 76) -> list:
     """Two renderables per diagnostic (objects or the dicts of JSON): the head — severity, code, the
     location in one piece, who — then the message indented under it, with the reference unless the
@@ -137,7 +144,7 @@ def diagnostic_rows(diagnostics, width: int = 76) -> list:
         if who:   # on the same line when it fits, else on its own line, indented like the message
             fits = len(head.plain) + 2 + len(who) <= width
             head.append(("  " if fits else "\n  ") + who, "dim")
-        body = Text.assemble(d.message, (f"  [{ref}]", "dim") if ref else "")
+        body = Text.assemble(d.message, (f"  [{_glued(ref, width)}]", "dim") if ref else "")
         rows.append(head)
         rows.append(Padding(body, (0, 0, 0, 2)))   # continuation lines indented under the message
     return rows

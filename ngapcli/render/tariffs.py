@@ -37,22 +37,23 @@ def render_values(store, rows: list[dict], day: date, zone: str, console) -> Non
 
     from ngapcli.render import fr
 
-    caption = (f"Tarifs vérifiés le {store.checked_on} contre la source la plus récente ; horizon : "
-               f"{currency.horizon(store)} (+{store.stale_after_days} jours, au-delà : NGAP002).")
+    caption = (f"Tarifs vérifiés le {currency.fr(store.checked_on)} contre la source la plus récente ; horizon : "
+               f"{currency.fr(currency.horizon(store))} (+{store.stale_after_days} jours, au-delà : NGAP002).")
     if store.pending:
         caption += f"\nEn attente : {store.pending}."
     if store.overlay is not None:
         caption += (f"\nSurcouche {store.overlay.directory}"
                     + (f" ({store.overlay.label})" if store.overlay.label else "")
                     + f" sur les tarifs fournis : {', '.join(store.overlay.files) or 'aucun fichier'}.")
-    table = Table(title=f"Valeurs au {day} — {store.zones[zone]['label']}", title_justify="left",
+    table = Table(title=f"Valeurs au {currency.fr(day)} — {store.zones[zone]['label']}", title_justify="left",
                   caption=caption, caption_justify="left")
     table.add_column("Code")
     table.add_column("Valeur", justify="right")
     table.add_column("Libellé", overflow="fold")
     for r in rows:
         table.add_row(r["code"], fr(r["value"]) + " €" if r["value"] else "[dim]—[/dim]",
-                      r["label"] + (f" [dim]({r['note']})[/dim]" if r["note"] else ""))
+                      # « — note »: the notes have parentheses of their own (« (source secondaire) »)
+                      r["label"] + (f" [dim]— {r['note']}[/dim]" if r["note"] else ""))
     console.print(table)
     for note in currency.notes(store, day):
         console.print(Text(f"Attention : {note[:1].lower()}{note[1:]}", style="bold"))
@@ -96,7 +97,7 @@ def render_diff(directory, rows: list[dict], console) -> None:
     if not rows:
         console.print(f"{directory} ne change rien aux tarifs fournis.")
         return
-    table = Table(title=f"Ce que {directory} change aux tarifs fournis ({len(rows)} changement(s))",
+    table = Table(title=f"Ce que {directory} change aux tarifs fournis ({len(rows)}\u00a0changement{'s' if len(rows) > 1 else ''})",
                   title_justify="left")
     for col in ("Fichier", "Clé", "Date", "Zones", "Fournis", "→ Dossier"):
         table.add_column(col, overflow="fold")
