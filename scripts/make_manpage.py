@@ -88,14 +88,14 @@ def paragraphs(help_text: str | None) -> list[str]:
 
 # what each file of docs/ is about, said to a nurse (a file not named here is listed by its name alone)
 DOCS = {
-    "README.md": "Index de la documentation.",
+    "README.md": "Index de la documentation : quelle page lire pour quoi.",
     "format.md": "Le format d'une tournée : chaque clé.",
     "diagnostics.md": "Chaque code de diagnostic : ce qu'il veut dire, ce qu'il faut écrire pour le corriger.",
     "lectures.md": "Les lectures retenues là où les textes se contredisent, avec le paramètre de rules.yaml.",
-    "sources.md": "Les sources des tarifs, avec leurs dates.",
+    "sources.md": "Les textes officiels d'où viennent les valeurs, avec leurs dates.",
     "tarifs.md": "Les dossiers de tarifs, leur fraîcheur, les surcouches (--tariffs, --diff).",
     "prescriptions.md": "Prescriptions et plans de soins (ngap plan, ngap report --expiring).",
-    "audit.md": "Contrôle de la facturation : ngap audit, et l'export de facturation contrôlé seul.",
+    "audit.md": "Contrôler ce qui a été facturé (ngap audit), avec ou sans tournées.",
 }
 
 

@@ -60,8 +60,10 @@ def test_tariffs_dates_in_french_and_notes_without_nested_parentheses():
     assert "Attention : le 01/11/2026 est au-delà de l'horizon des tarifs (18/05/2026 : vérifiés le 17/02/2026" \
         in flat
     assert not re.search(r"\d{4}-\d\d-\d\d", out)                    # no ISO date left in the sentences
-    assert "Démarche / bilan infirmier — valeur DOM présumée égale (source secondaire)" in flat
-    assert "))" not in flat
+    # the note after « — », not in parentheses: a note may have its own (« (à confirmer) »)
+    assert "Démarche / bilan infirmier — valeur DOM présumée égale, voir docs/sources.md#valeurs-dom-presumees" \
+        in flat
+    assert "))" not in flat and "(valeur DOM" not in flat
 
 
 def test_tariff_diff_counts_its_changes_in_french():
