@@ -30,7 +30,7 @@ def is_stale(store, day: date) -> bool:
 def stale_message(store, day: date) -> str:
     """The message of NGAP002 for a tour with a visit on ``day`` past the horizon."""
     pending = f" En attente à cette date : {store.pending}." if store.pending else ""
-    return (f"Tarifs vérifiés le {store.checked_on} (source la plus récente) ; le {day} est plus de "
+    return (f"Tarifs vérifiés le {fr(store.checked_on)} (source la plus récente) ; le {fr(day)} est plus de "
             f"{store.stale_after_days} jours après : un avenant a pu changer les valeurs depuis.{pending} "
             f"Le calcul garde les dernières valeurs connues : {ADVICE}.")
 

@@ -50,7 +50,7 @@ def test_a_june_2026_tour_gets_ngap002_in_every_command(tmp_path, command):
     assert r.exit_code == 0, r.stderr                  # an info: priced, exit 0
     assert _codes(r) == [("NGAP002", "info")]
     message = r.json["warnings"][0]["message"]
-    assert "2026-02-17" in message and "avenant 11" in message
+    assert "vérifiés le 17/02/2026" in message and "avenant 11" in message
     assert "ameli.fr" in message and "--tariffs" in message and "docs/tarifs.md" in message
     if command in ("price", "report"):
         totals = r.json["totals"]
@@ -73,7 +73,7 @@ def test_ngap002_in_the_tables_of_check_and_audit(tmp_path):
     check = " ".join(run_cli("check", june).stdout.split())
     assert "NGAP002" in check and "ameli.fr" in check
     audit = " ".join(run_cli("audit", june).stdout.split())
-    assert "NGAP002" in audit and "2026-02-17" in audit
+    assert "NGAP002" in audit and "17/02/2026" in audit
     assert run_cli("price", june, "--strict").exit_code == 0     # an info, even with --strict
 
 

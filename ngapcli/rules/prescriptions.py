@@ -154,7 +154,7 @@ def _seances_refusal(p, i, what, o, n, ngap_max, diags) -> None:
     if ngap_max:
         i.refuse(f"au-delà des {n} séances du programme")
         diags.add("NGAP174", f"{what} non facturé : séance n° {n + 1} depuis le {_fr(o.start)}, premier jour de la "
-                  f"prescription « {o.id} » ; la NGAP ({i.act.article}) en permet {n} par programme : une nouvelle "
+                  f"prescription « {o.id} » ; {n} par programme au plus ({i.act.article}) : une nouvelle "
                   "prescription ouvre un nouveau programme.", p, i.source_line)
         return
     i.refuse(f"au-delà des {n} séances prescrites")
