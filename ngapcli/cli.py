@@ -105,6 +105,11 @@ def _names(tours) -> dict:
     return {p.id: p.name for t in tours for p in t.patients if p.name}
 
 
+def _period_if_any(day, date_from, date_to):
+    """The period of --day/--from/--to, or None when none is given (price and check then keep every line)."""
+    return None if day is None and date_from is None and date_to is None else _period(day, date_from, date_to)
+
+
 def _period(day, date_from, date_to):
     from ngapcli.period import Period
 
@@ -152,7 +157,7 @@ def price(
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Facture une ou plusieurs tournées : lignes, majorations, déplacements, totaux, diagnostics."""
-    tours, result = _price_files(files, tariffs, _period(day, date_from, date_to))
+    tours, result = _price_files(files, tariffs, _period_if_any(day, date_from, date_to))
     if format is Format.table:
         from ngapcli.render.table import render_price
 
@@ -179,7 +184,7 @@ def check(
     tariffs: Optional[Path] = TariffsOpt,
 ):
     """Valide les tournées et liste les diagnostics, sans totaux."""
-    tours, result = _price_files(files, tariffs, _period(day, date_from, date_to))
+    tours, result = _price_files(files, tariffs, _period_if_any(day, date_from, date_to))
     if format is Format.table:
         from ngapcli.render.table import check_summary, render_diagnostics
 

@@ -12,7 +12,8 @@ import json
 from datetime import date
 from typing import Callable, TextIO
 
-from ngapcli.model import ActRef, Ordonnance, Patient, Tour, Visit
+from ngapcli.model import ActRef, Patient, Tour, Visit
+from ngapcli.standing import Ordonnance
 from ngapcli.result import num
 
 

@@ -9,8 +9,12 @@ planned one replaces it. The visits of a patient with a plan are numbered in tha
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from ngapcli.model import Patient, PlanEntry, Visit
+from ngapcli.model import Patient, Visit
+
+if TYPE_CHECKING:
+    from ngapcli.standing import PlanEntry
 
 # day names as written in a plan (lower case): English and French, short and full
 DAY_NAMES: dict[str, int] = {}

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from ngapcli.errors import InputError
 from ngapcli import datefr, plans
-from ngapcli.model import ActRef, Nurse, Ordonnance, Patient, PlanEntry, PrescribedAct, Prescription, Tour, Visit
+from ngapcli.model import ActRef, Nurse, Patient, Prescription, Tour, Visit
 from ngapcli.yamlnodes import MAX_FILE_BYTES, YList, YMap, decode, load_documents
 
 ZONES = ("metropole", "alsace_moselle", "guadeloupe", "martinique", "guyane", "reunion", "mayotte")
@@ -316,10 +316,14 @@ class _Reader:
                                 f"{seen[pa.act_id]}) : donnez une seule ligne avec « seances » ou « per_day »", apos)
             seen[pa.act_id] = apos[0]
             acts.append(pa)
+        from ngapcli.standing import Ordonnance
+
         return Ordonnance(oid, written, start, end, acts, self.flag(m, "home", True), self.flag(m, "night", False),
                           self.flag(m, "daily", False), self.flag(m, "urgent", False), pos[0])
 
     def prescribed_act(self, item, pos) -> PrescribedAct:
+        from ngapcli.standing import PrescribedAct
+
         if isinstance(item, str):
             return PrescribedAct(self.act_id(item, pos), line=pos[0])
         m = self.mapping(item, "acte prescrit (identifiant ou {act: …, seances: N} ou {act: …, per_day: k})", pos)
@@ -384,6 +388,8 @@ class _Reader:
         before = self.acts_read
         acts = [self.act(a if isinstance(a, str) else acts_raw.item_raw.get(n, a), apos)
                 for n, (a, apos) in enumerate(zip(acts_raw, acts_raw.item_pos))]
+        from ngapcli.standing import PlanEntry
+
         entry = PlanEntry(acts, times, days, weekdays, every, start, end, frozenset(excepted), named,
                           self.choice(m, "place", PLACES, "home"), self.flag(m, "urgent", bool(o and o.urgent)), dependence,
                           pos[0])

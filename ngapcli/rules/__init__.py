@@ -16,7 +16,7 @@ from decimal import Decimal
 from ngapcli.currency import horizon, stale_message
 from ngapcli.model import Tour
 from ngapcli.result import Line, Result, money
-from ngapcli.rules import limits, majorations, prescriptions, ranking, travel
+from ngapcli.rules import limits, majorations, ranking, travel
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 from ngapcli.tariffs import TariffStore
 
@@ -27,7 +27,7 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
     limits.remplacements(passages, tours, diags)   # a remplaçant's third titulaire: nothing billed
     chrono = sorted(passages, key=lambda p: (p.day, p.visit.minutes, p.order))
     # prescriptions (contract §5) are checked here, before the count limits of the NGAP
-    usage = prescriptions.check(chrono, store, diags)
+    usage = _prescriptions(chrono, store, diags)
     limits.count_limits(chrono, store, diags)
     limits.organisation_days(chrono, diags)
     for p in passages:
@@ -52,6 +52,16 @@ def price(tours: list[Tour], store: TariffStore) -> Result:
 
 def _nurse_key(tour: Tour) -> str:
     return tour.nurse.name or f"{tour.file}#{tour.document}"
+
+
+def _prescriptions(chrono: list[Passage], store: TariffStore, diags: Diagnostics) -> list:
+    """Acts checked against the patients' prescriptions; a tour without any (most) does not even import the
+    module (the cold start is benchmarked)."""
+    if not any(p.patient.ordonnances for p in chrono):
+        return []
+    from ngapcli.rules import prescriptions
+
+    return prescriptions.check(chrono, store, diags)
 
 
 def _passages(tours: list[Tour], store: TariffStore, diags: Diagnostics) -> list[Passage]:

@@ -21,7 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ngapcli.model import Ordonnance, Prescription
+from ngapcli.model import Prescription
+from ngapcli.standing import Ordonnance
 from ngapcli.rules.passage import Diagnostics, Item, Passage
 
 @dataclass
