@@ -28,6 +28,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Callable
 
 from ngapcli.cotation import KM_CODES, BilledItem, describe
 from ngapcli.diagnostics import rule
@@ -312,6 +313,7 @@ class Sink:
         self.by_month: dict[str, dict] = defaultdict(_bucket)
         self.by_nurse: dict[str, dict] = defaultdict(_bucket)
         self.certain_undue = False
+        self.active = True        # off for the days outside --day/--from/--to: checked (12-month counts), not told
 
     def _count(self, f: Finding) -> None:
         r = self.by_rule.get(f.code)
@@ -348,6 +350,8 @@ class Sink:
             billed = sum((u.amount for u in units), ZERO) if units else (claim.amount or ZERO)
         f = Finding(code, certain, amount, claim, item, message, billed, due, reading, tuple(sources),
                     units[0] if units else None, due_item)
+        if not self.active:
+            return f
         self._count(f)
         if len(self.findings) < self.limit:
             self.findings.append(f)
@@ -766,6 +770,7 @@ class Checker:
     first: date | None = None
     last: date | None = None
     nurses: set = field(default_factory=set)
+    keeps: Callable[[date], bool] | None = None     # --day/--from/--to: the days whose findings are told
     _month: tuple | None = None
 
     def __post_init__(self):
@@ -775,6 +780,21 @@ class Checker:
         self.stale = checked + timedelta(days=self.store.stale_after_days) if checked else None
 
     def day(self, claims: list[Claim]) -> None:
+        """Check the rows of one day; a day outside the period (``keeps``) is checked all the same, so that
+        the 12-month counts of the days kept see it, but tells nothing and counts in no total."""
+        if not claims or self.keeps is None or self.keeps(claims[0].day):
+            self._day(claims)
+            return
+        saved = (self.rows, self.passages, self.billed, self.first, self.last, set(self.nurses), len(self.warnings))
+        self.sink.active = False
+        try:
+            self._day(claims)
+        finally:
+            self.sink.active = True
+            self.rows, self.passages, self.billed, self.first, self.last, self.nurses, told = saved
+            del self.warnings[told:]
+
+    def _day(self, claims: list[Claim]) -> None:
         """Check the rows of one day (all nurses, all patients).
 
         Most passages of a day repeat (the same cotation, amount and time band for many patients): a

@@ -306,12 +306,15 @@ def _days(rows: Iterator[Claim]) -> Iterator[list[Claim]]:
         yield current
 
 
-def audit_export(path: str, store, progress: Callable[[int, int], None] | None = None) -> ClaimsResult:
-    """Check the export at ``path`` alone. ``progress(done_bytes, total_bytes)`` is called now and then."""
+def audit_export(path: str, store, progress: Callable[[int, int], None] | None = None,
+                 keeps: Callable[[date], bool] | None = None) -> ClaimsResult:
+    """Check the export at ``path`` alone. ``progress(done_bytes, total_bytes)`` is called now and then;
+    ``keeps(day)``: the days whose findings are told (--day/--from/--to), the others only counted for
+    the 12-month rules."""
     reader = _Reader(path, store.zones)
     if progress is not None:
         reader.progress = lambda done: progress(done, reader.size)
-    checker = Checker(store, file=path)
+    checker = Checker(store, file=path, keeps=keeps)
     try:
         for rows in _days(reader.rows()):
             checker.day(rows)
@@ -323,7 +326,7 @@ def audit_export(path: str, store, progress: Callable[[int, int], None] | None =
                 "l'export par date (tableur : Données > Trier ; ou exportez-le trié)", path, u.line) from None
         reader = _Reader(path, store.zones)
         all_rows = sorted(reader.rows(), key=lambda c: c.day)
-        checker = Checker(store, file=path)
+        checker = Checker(store, file=path, keeps=keeps)
         for rows in _days(iter(all_rows)):
             checker.day(rows)
     return checker.result()

@@ -323,7 +323,7 @@ def audit(
 
     Avec --billed FICHIER.csv et sans tournée : contrôle l'export de facturation seul (indus certains, à vérifier)."""
     if billed is not None and not paths:
-        _audit_export(billed, format, strict, tariffs, show_all)
+        _audit_export(billed, format, strict, tariffs, show_all, _period_if_any(day, date_from, date_to))
     from ngapcli import auditio
     from ngapcli.audit import audit as run_audit
     from ngapcli.render import audit as out
@@ -354,7 +354,8 @@ def audit(
     raise typer.Exit(result.exit_code(strict))
 
 
-def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[Path], show_all: bool) -> None:
+def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[Path], show_all: bool,
+                  period=None) -> None:
     """`ngap audit --billed FILE.csv` without tours: the export checked by itself (ngapcli.claims)."""
     from ngapcli.claimsio import audit_export
     from ngapcli.render import claims as out
@@ -362,7 +363,7 @@ def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[
     try:
         store = _store(tariffs)
         with out.progress_bar(out.stderr_is_terminal()) as progress:
-            result = audit_export(str(billed), store, progress)
+            result = audit_export(str(billed), store, progress, period.keeps if period is not None else None)
     except (InputError, UsageError) as exc:
         raise fail(exc)
     if format is Format.table:

@@ -584,3 +584,19 @@ def test_blank_rows_and_short_rows(tmp_path):
     path = export(tmp_path, ";;;;;", row("IFD", "2,75"), "", "2025-03-10;A;P2;10:00;AMI1 + MAU + IFD")
     data = audit(path, code=1)
     assert found(data) == [("NGAP211", True, "2.75", 3)] and data["totals"]["rows"] == 2
+
+
+def test_day_and_period_tell_the_findings_of_those_days_and_count_the_year_before(tmp_path):
+    """`--day`/`--from --to` on an export alone (issue 14): the findings and totals of those days only, the
+    rows before them still counted for the 12-month rules (the 4th DI 1,2 in 12 months)."""
+    rows = [row("DI1,2 + BSB + IFI", "32,95", date=d) for d in ("2025-01-06", "2025-04-07", "2025-07-07",
+                                                                 "2025-10-06")]
+    rows.append(row("AMI1 + MAU + IFD + N", "16,40", date="2025-10-06", patient="P2", time="14:00"))
+    path = export(tmp_path, *rows)
+    whole = audit(path, code=1)
+    assert found(whole) == [("NGAP224", True, "12.00", 5), ("NGAP213", True, "9.15", 6)]
+    day = audit(path, "--day", "06/10/2025", code=1)
+    assert found(day) == found(whole)
+    assert (day["totals"]["rows"], day["totals"]["billed"], day["totals"]["from"]) == (2, "49.35", "2025-10-06")
+    summer = audit(path, "--from", "2025-04-01", "--to", "2025-09-30", code=0)
+    assert found(summer) == [] and summer["totals"]["rows"] == 2 and summer["totals"]["billed"] == "65.90"
