@@ -140,6 +140,19 @@ def _diagnostics_to_stderr(diagnostics) -> None:
     diagnostics_to_stderr(diagnostics)
 
 
+def _write_data(format: "Format", document, rows, diagnostics) -> None:
+    """``--format json|csv|csv-fr``: the document (json) or the rows (csv) on stdout — ``document()`` and
+    ``rows()`` → (rows, columns) are called only for the format asked — and the diagnostics on stderr."""
+    from ngapcli.render import data
+
+    if format is Format.json:
+        data.write_json(document(), sys.stdout)
+    else:
+        table, columns = rows()
+        data.write_csv(table, sys.stdout, columns)
+    _diagnostics_to_stderr(diagnostics)
+
+
 def _exit_code(result, strict: bool) -> int:
     if result.has_errors or (strict and result.has_warnings):
         return 1
@@ -165,11 +178,8 @@ def price(
     else:
         from ngapcli.render import data
 
-        if format is Format.json:
-            data.write_json(data.price_document(result, tours), sys.stdout)
-        else:
-            data.write_csv(data.line_rows(result, tours), sys.stdout)
-        _diagnostics_to_stderr(result.diagnostics)
+        _write_data(format, lambda: data.price_document(result, tours),
+                    lambda: (data.line_rows(result, tours), data.CSV_COLUMNS), result.diagnostics)
     raise typer.Exit(_exit_code(result, strict))
 
 
@@ -191,18 +201,11 @@ def check(
         console = _console()
         render_diagnostics(result, console)
         console.print(check_summary(result))
-    elif format is Format.json:
-        from ngapcli.render import data
-
-        data.write_json({"ngap_version": __version__, "warnings": [d.as_dict() for d in result.diagnostics]},
-                        sys.stdout)
     else:
-        from ngapcli.render import data
-
+        warnings = [d.as_dict() for d in result.diagnostics]
         cols = ["code", "severity", "file", "line", "patient", "date", "time", "message", "reference"]
-        data.write_csv([d.as_dict() for d in result.diagnostics], sys.stdout, cols)
-    if format is not Format.table:
-        _diagnostics_to_stderr(result.diagnostics)
+        _write_data(format, lambda: {"ngap_version": __version__, "warnings": warnings}, lambda: (warnings, cols),
+                    result.diagnostics)
     raise typer.Exit(_exit_code(result, strict))
 
 
@@ -344,13 +347,8 @@ def audit(
     if format is Format.table:
         out.render_audit(result, _console(), _names(tours), show_all)
     else:
-        from ngapcli.render import data
-
-        if format is Format.json:
-            data.write_json(out.audit_document(result), sys.stdout)
-        else:
-            data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
-        _diagnostics_to_stderr(result.diagnostics)
+        _write_data(format, lambda: out.audit_document(result), lambda: (out.csv_rows(result), out.CSV_COLUMNS),
+                    result.diagnostics)
     raise typer.Exit(result.exit_code(strict))
 
 
@@ -369,13 +367,8 @@ def _audit_export(billed: Path, format: Format, strict: bool, tariffs: Optional[
     if format is Format.table:
         out.render_claims(result, _console(), None if show_all else 30)
     else:
-        from ngapcli.render import data
-
-        if format is Format.json:
-            data.write_json(out.claims_document(result), sys.stdout)
-        else:
-            data.write_csv(out.csv_rows(result), sys.stdout, out.CSV_COLUMNS)
-        _diagnostics_to_stderr(result.warnings)
+        _write_data(format, lambda: out.claims_document(result), lambda: (out.csv_rows(result), out.CSV_COLUMNS),
+                    result.warnings)
     raise typer.Exit(result.exit_code(strict))
 
 
@@ -496,18 +489,11 @@ def report(
 
         render_report(result, _console())
     else:
-        from ngapcli.render import data
-
         doc = result.document()
-        if format is Format.json:
-            data.write_json(doc, sys.stdout)
-        else:
-            rows, columns = rep.csv_table(doc)
-            data.write_csv(rows, sys.stdout, columns)
-        _diagnostics_to_stderr(doc["warnings"])
+        _write_data(format, lambda: doc, lambda: rep.csv_table(doc), doc["warnings"])
     if result.skipped:
         raise typer.Exit(2)
-    raise typer.Exit(1 if result.has_errors or (strict and result.has_warnings) else 0)
+    raise typer.Exit(_exit_code(result, strict))
 
 
 def _parse_date(text: str) -> date:
