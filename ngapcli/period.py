@@ -9,15 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ngapcli.datefr import parse as parse_date
 from ngapcli.errors import UsageError
 from ngapcli.result import Result
-
-
-def parse_date(text: str, option: str | None = None) -> date:
-    """AAAA-MM-JJ, or JJ/MM/AAAA as a French user writes it (ngapcli/datefr.py)."""
-    from ngapcli.datefr import parse
-
-    return parse(text, option)
 
 
 @dataclass(frozen=True)

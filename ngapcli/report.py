@@ -108,12 +108,6 @@ def group_key(dim: str):
     return lambda line: " · ".join(k(line) for k in parts)
 
 
-def parse_day(text: str | None, option: str) -> date | None:
-    from ngapcli.datefr import parse
-
-    return None if text is None else parse(text, option)
-
-
 @dataclass
 class Options:
     by: list[str] = field(default_factory=lambda: list(DEFAULT_BY))
