@@ -30,7 +30,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable
 
+from ngapcli.audit import fr
 from ngapcli.cotation import KM_CODES, BilledItem, describe
+from ngapcli.datefr import fr_date
 from ngapcli.diagnostics import rule
 from ngapcli.result import Diagnostic, money
 from ngapcli.rules.majorations import in_window
@@ -52,16 +54,10 @@ NUMBERED = frozenset({"AMI", "AMX", "AIS", "DI", "TMI"})   # coefficient tells t
 # the title and reference of each code (NGAP205-NGAP226) are those of ngapcli/diagnostics.py
 
 
-def fr(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
-
-
 def _num(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 @dataclass(slots=True)

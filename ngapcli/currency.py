@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ngapcli.datefr import fr_date as fr
+
 ADVICE = ("vérifiez les valeurs de cette date sur ameli.fr (NGAP en vigueur, tarifs des infirmiers) ; si elles "
           "ont changé, donnez-les dans une surcouche de tarifs : --tariffs DOSSIER (docs/tarifs.md)")
-
-
-def fr(day: date) -> str:
-    """A date as written in France, in the sentences of this module (JJ/MM/AAAA; JSON keeps ISO)."""
-    return day.strftime("%d/%m/%Y")
 
 
 def horizon(store) -> date:

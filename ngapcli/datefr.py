@@ -11,6 +11,11 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _FR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
+def fr_date(day: date) -> str:
+    """A date as written in France, in the sentences of messages (JJ/MM/AAAA; JSON keeps ISO)."""
+    return day.strftime("%d/%m/%Y")
+
+
 def year_month_day(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) as written in ``text`` (AAAA-MM-JJ or JJ/MM/AAAA), not checked; None if neither."""
     raw = str(text).strip()

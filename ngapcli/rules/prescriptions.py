@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ngapcli.datefr import fr_date as _fr
 from ngapcli.model import Prescription
 from ngapcli.standing import Ordonnance
 from ngapcli.rules.passage import Diagnostics, Item, Passage
@@ -39,8 +40,6 @@ class Usage:
         return (self.patient, self.ordonnance.id, self.act)
 
 
-def _fr(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def _span(o: Ordonnance) -> str:
